@@ -1,0 +1,122 @@
+import CDPDK
+import Synchronization
+
+/// Whether this process created the shared memory (primary) or attached to it (secondary).
+public enum ProcessRole: Sendable, CustomStringConvertible {
+    case primary, secondary
+
+    public var description: String { self == .primary ? "primary" : "secondary" }
+}
+
+/// The DPDK Environment Abstraction Layer of this process: initialised once, cleaned up once.
+///
+/// `EAL(arguments:)` runs `rte_eal_init` on the EAL part of the command line and keeps the
+/// application's own arguments (those after `--`) in `applicationArguments`, with the program
+/// name first, as the C samples see `argv` after `argc -= ret`. The value is move-only:
+/// `rte_eal_cleanup` runs exactly once, from `cleanup()` or, failing that, from `deinit`.
+public struct EAL: ~Copyable {
+    /// rte_eal_init may run once per process, whatever happens afterwards.
+    private static let initialised = Atomic<Bool>(false)
+
+    /// The program name followed by the arguments after `--`.
+    public let applicationArguments: [String]
+
+    /// Initialises the EAL (`rte_eal_init`).
+    /// - Parameter arguments: the whole command line, program name first.
+    /// - Throws: `DPDKError` when the EAL refuses the arguments or cannot start (no hugepages,
+    ///   a secondary with no primary, an lcore that does not exist, ...), or when called twice.
+    public init(arguments: [String] = CommandLine.arguments) throws(DPDKError) {
+        guard !EAL.initialised.exchange(true, ordering: .relaxed) else {
+            throw DPDKError(code: EALREADY, attempted: "initialising the EAL a second time")
+        }
+        // rte_eal_init permutes argv (getopt), so hand it a private copy it may reorder.
+        let cStrings = arguments.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        var argv = cStrings + [nil]
+        let consumed = rte_eal_init(Int32(arguments.count), &argv)
+        guard consumed >= 0 else {
+            throw DPDKError.fromErrno("initialising the EAL (see the EAL messages above)")
+        }
+        // As in C: argv[consumed] becomes the application's argv[0].
+        var rest = Array(arguments.dropFirst(Int(consumed)))
+        if rest.first == "--" { rest.removeFirst() }
+        applicationArguments = [arguments.first ?? "app"] + rest
+    }
+
+    /// Releases the EAL's resources (`rte_eal_cleanup`). After this no DPDK call is valid.
+    public consuming func cleanup() {
+        // deinit runs when `self` is consumed here, and performs the cleanup once.
+    }
+
+    deinit {
+        rte_eal_mp_wait_lcore()
+        rte_eal_cleanup()
+    }
+
+    /// This process's role (`rte_eal_process_type`); `--proc-type=auto` is resolved by now.
+    public var role: ProcessRole {
+        rte_eal_process_type() == RTE_PROC_PRIMARY ? .primary : .secondary
+    }
+
+    /// Whether the primary of this group still runs (`rte_eal_primary_proc_alive`). A secondary
+    /// polls this to notice that its primary is gone.
+    public var primaryIsAlive: Bool { rte_eal_primary_proc_alive(nil) != 0 }
+
+    /// The main lcore, which runs `main` (`rte_get_main_lcore`).
+    public var mainLcore: LcoreID { LcoreID(rte_get_main_lcore()) }
+
+    /// The worker lcores in ascending order (`RTE_LCORE_FOREACH_WORKER`).
+    public var workerLcores: [LcoreID] {
+        var result: [LcoreID] = []
+        var id = cdpdk_next_worker_lcore(UInt32.max)
+        while id < RTE_MAX_LCORE {
+            result.append(LcoreID(id))
+            id = cdpdk_next_worker_lcore(id)
+        }
+        return result
+    }
+
+    /// All enabled lcores, main first in id order as `RTE_LCORE_FOREACH` visits them.
+    public var lcores: [LcoreID] { (workerLcores + [mainLcore]).sorted() }
+
+    /// Starts `work` on a worker lcore (`rte_eal_remote_launch`). Wait with `waitForWorkers()`.
+    /// - Throws: `DPDKError` when the lcore is not a worker or is busy.
+    public func launch(on lcore: LcoreID, _ work: @escaping @Sendable () -> Int32) throws(DPDKError) {
+        let box = Unmanaged.passRetained(LaunchBox(work)).toOpaque()
+        let ret = rte_eal_remote_launch({ arg in
+            let box = Unmanaged<LaunchBox>.fromOpaque(arg!).takeRetainedValue()
+            return box.work()
+        }, box, lcore.rawValue)
+        if ret < 0 {
+            Unmanaged<LaunchBox>.fromOpaque(box).release()
+            throw DPDKError(code: -ret, attempted: "launching work on lcore \(lcore)")
+        }
+    }
+
+    /// Waits for every worker lcore to finish (`rte_eal_mp_wait_lcore`).
+    public func waitForWorkers() { rte_eal_mp_wait_lcore() }
+
+    /// Runs `work` on every lcore, the main one included, and returns when all have finished,
+    /// like `rte_eal_mp_remote_launch(f, arg, CALL_MAIN)`.
+    /// - Returns: the values `work` returned, by lcore.
+    public func runOnAllLcores(_ work: @escaping @Sendable (LcoreID) -> Int32) throws(DPDKError) -> [LcoreID: Int32] {
+        let results = Mutex<[LcoreID: Int32]>([:])
+        for lcore in workerLcores {
+            try launch(on: lcore) {
+                let r = work(lcore)
+                results.withLock { $0[lcore] = r }
+                return r
+            }
+        }
+        let main = mainLcore
+        let r = work(main)
+        waitForWorkers()
+        return results.withLock { $0[main] = r; return $0 }
+    }
+}
+
+/// Carries a Swift closure through `rte_eal_remote_launch`'s `void *arg`.
+private final class LaunchBox {
+    let work: @Sendable () -> Int32
+    init(_ work: @escaping @Sendable () -> Int32) { self.work = work }
+}

@@ -1,0 +1,51 @@
+import CDPDK
+
+/// A named block of shared memory holding one `Value` (`struct rte_memzone *`).
+///
+/// `Value` must be a plain C struct (from CDPDK) whose layout every process agrees on. The primary
+/// reserves and zeroes it; secondaries look it up. Memzones are never freed before the EAL is.
+public struct Memzone<Value>: @unchecked Sendable {
+    /// The memzone's memory. Shared with other processes: use the counter helpers for fields
+    /// that another process writes.
+    public let pointer: UnsafeMutablePointer<Value>
+
+    /// Reserves and zeroes a memzone the size of `Value` (`rte_memzone_reserve`). Primary only.
+    public static func reserve(name: String, socket: SocketID = .current) throws(DPDKError) -> Memzone {
+        guard let mz = rte_memzone_reserve(name, MemoryLayout<Value>.size, socket.rawValue, 0) else {
+            throw DPDKError.fromErrno("reserving memzone \(name)")
+        }
+        let addr = cdpdk_memzone_addr(mz)!
+        addr.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Value>.size)
+        return Memzone(pointer: addr.assumingMemoryBound(to: Value.self))
+    }
+
+    /// Finds a memzone the primary reserved (`rte_memzone_lookup`).
+    /// - Throws: `DPDKError` when none has that name, or it is smaller than `Value`.
+    public static func lookup(name: String) throws(DPDKError) -> Memzone {
+        guard let mz = rte_memzone_lookup(name) else { throw DPDKError.fromErrno("looking up memzone \(name)") }
+        guard cdpdk_memzone_len(mz) >= MemoryLayout<Value>.size else {
+            throw DPDKError(code: EINVAL, attempted: "looking up memzone \(name) (smaller than expected)")
+        }
+        return Memzone(pointer: cdpdk_memzone_addr(mz)!.assumingMemoryBound(to: Value.self))
+    }
+}
+
+/// A 64-bit counter in shared memory with one writer; other processes read it.
+///
+/// Loads and stores are volatile, as the C samples' `volatile uint64_t` fields, so a busy loop
+/// publishes every update and readers in other processes see whole values.
+public struct SharedCounter: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafeMutablePointer<UInt64>
+
+    /// Wraps a field of a memzone struct. The memory must outlive every use of the counter.
+    public init(unsafeAddress pointer: UnsafeMutablePointer<UInt64>) { self.pointer = pointer }
+
+    /// Adds `n`. Only the field's one writer may call this.
+    @inlinable public func add(_ n: UInt64) { cdpdk_counter_add(pointer, n) }
+
+    /// The current value.
+    @inlinable public var value: UInt64 { cdpdk_counter_read(pointer) }
+
+    /// Sets the value (resetting statistics at start-up).
+    public func store(_ v: UInt64) { cdpdk_counter_store(pointer, v) }
+}

@@ -1,0 +1,50 @@
+import CDPDK
+
+/// A transmit buffer for one port and queue (`struct rte_eth_dev_tx_buffer`): packets are queued
+/// one at a time and sent in bursts when the buffer fills or on `flush()`.
+///
+/// What the device refuses at a flush is freed and added to the drop counter given at creation
+/// (DPDK's own `rte_eth_tx_buffer_count_callback`, so no Swift code runs per dropped packet).
+/// Dropping the buffer flushes it first, so no packet is lost silently.
+public struct TxBuffer: ~Copyable {
+    @usableFromInline let raw: UnsafeMutablePointer<rte_eth_dev_tx_buffer>
+    public let port: EthPort
+    public let queue: QueueID
+
+    /// Allocates a buffer for up to `capacity` packets on the port's socket.
+    /// - Parameter drops: incremented by the number of packets a flush could not send.
+    public init(port: EthPort, queue: QueueID, capacity: Int = 32, drops: SharedCounter) throws(DPDKError) {
+        let size = cdpdk_eth_tx_buffer_size(UInt16(capacity))
+        guard let mem = rte_zmalloc_socket("tx_buffer", size, 0, port.socket.rawValue) else {
+            throw DPDKError(code: ENOMEM, attempted: "allocating a TX buffer for port \(port.id)")
+        }
+        let buffer = mem.assumingMemoryBound(to: rte_eth_dev_tx_buffer.self)
+        rte_eth_tx_buffer_init(buffer, UInt16(capacity))
+        rte_eth_tx_buffer_set_err_callback(buffer, rte_eth_tx_buffer_count_callback, drops.pointer)
+        self.raw = buffer
+        self.port = port
+        self.queue = queue
+    }
+
+    deinit {
+        rte_eth_tx_buffer_flush(port.id.rawValue, queue.rawValue, raw)
+        rte_free(raw)
+    }
+
+    /// Packets waiting to be sent.
+    public var count: Int { Int(cdpdk_eth_tx_buffer_length(raw)) }
+
+    /// Queues one packet (`rte_eth_tx_buffer`); when that fills the buffer, sends the whole burst.
+    /// - Returns: packets sent by this call (0 unless the buffer filled).
+    @inlinable
+    public func buffer(_ mbuf: consuming Mbuf) -> Int {
+        Int(rte_eth_tx_buffer(port.id.rawValue, queue.rawValue, raw, mbuf.release()))
+    }
+
+    /// Sends what is queued (`rte_eth_tx_buffer_flush`); what the device refuses is freed and
+    /// counted as dropped. Returns packets sent.
+    @inlinable @discardableResult
+    public func flush() -> Int {
+        Int(rte_eth_tx_buffer_flush(port.id.rawValue, queue.rawValue, raw))
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One-time machine setup for the DPDK multi-process samples in Swift.
+# Idempotent; run as root. Installs the Debian packages the build, demo and tests need,
+# reserves 2 MiB hugepages and mounts hugetlbfs when none is mounted.
+set -euo pipefail
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root (DPDK needs hugepages and tap devices): try 'sudo $0'"
+
+HUGEPAGES_MIN=${HUGEPAGES_MIN:-2048}     # 2 MiB pages: 4 GiB, room for several test groups
+PACKAGES=(libdpdk-dev dpdk-dev dpdk-doc libnuma-dev libpcap-dev pkg-config make gcc
+          iproute2 iputils-ping iperf3 ethtool python3)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || die "apt-get update failed: no access to Debian's package registry?"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get install ${missing[*]} failed"
+else
+  say "packages already installed"
+fi
+
+# hugetlbfs: DPDK multi-process shares memory through files on it.
+if ! mount -t hugetlbfs | grep -q .; then
+  mkdir -p /dev/hugepages
+  mount -t hugetlbfs nodev /dev/hugepages || die "cannot mount hugetlbfs on /dev/hugepages"
+  say "mounted hugetlbfs on /dev/hugepages"
+fi
+
+nr=/proc/sys/vm/nr_hugepages
+have=$(cat "$nr")
+if [ "$have" -lt "$HUGEPAGES_MIN" ]; then
+  echo "$HUGEPAGES_MIN" > "$nr" 2>/dev/null || true
+  have=$(cat "$nr")
+  [ "$have" -ge 512 ] \
+    || die "only $have of $HUGEPAGES_MIN 2 MiB hugepages could be reserved (memory fragmented or limited?): free memory, or reboot with hugepages=$HUGEPAGES_MIN"
+  say "reserved $have 2 MiB hugepages"
+else
+  say "$have 2 MiB hugepages reserved already"
+fi
+free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+[ "$free" -ge 256 ] || die "only $free hugepages free: a DPDK process left running or files left in /dev/hugepages hold them (see 'ls /dev/hugepages')"
+say "ready: $free hugepages free"
