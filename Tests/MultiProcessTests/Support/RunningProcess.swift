@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// A process under test: stdin to write to, stdout and stderr merged into one transcript that
+/// the test waits on line by line, with a deadline on every wait so that nothing hangs.
+final class RunningProcess: @unchecked Sendable {
+    let name: String
+    private let process = Process()
+    private let stdin = Pipe()
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var transcript = ""
+
+    /// Starts `executable` with `arguments`.
+    init(_ executable: String, _ arguments: [String], name: String? = nil) throws {
+        self.name = name ?? URL(fileURLWithPath: executable).lastPathComponent
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = stdin
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.transcript += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+
+    var pid: pid_t { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    /// Everything the process printed so far.
+    var text: String { lock.withLock { transcript } }
+    /// The transcript's lines, trimmed of trailing white space.
+    var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) } }
+
+    /// Writes `line` and a newline to the process's stdin.
+    func send(_ line: String) {
+        try? stdin.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Closes stdin: end of input.
+    func closeInput() { try? stdin.fileHandleForWriting.close() }
+
+    func signal(_ signum: Int32) { kill(process.processIdentifier, signum) }
+
+    /// Waits until some line satisfies `predicate`, and returns it.
+    /// Fails the test (with the transcript) and throws after `timeout` seconds.
+    @discardableResult
+    func waitForLine(_ description: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+                     where predicate: (String) -> Bool) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = lines.first(where: predicate) { return line }
+            if !process.isRunning {
+                try await Task.sleep(for: .milliseconds(50)) // let the last output drain
+                if let line = lines.first(where: predicate) { return line }
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("\(name): no line \(description) within \(timeout)s; exited: \(!process.isRunning). Output:\n\(text)",
+                     sourceLocation: sourceLocation)
+        throw WaitFailed()
+    }
+
+    /// Waits for a line equal to `line`.
+    @discardableResult
+    func waitForLine(_ line: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        try await waitForLine("'\(line)'", timeout: timeout, sourceLocation: sourceLocation) { $0 == line }
+    }
+
+    /// Waits for the process to exit and returns its status; kills it and throws after `timeout`.
+    func waitForExit(timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            Issue.record("\(name): still running after \(timeout)s. Output:\n\(text)", sourceLocation: sourceLocation)
+            throw WaitFailed()
+        }
+        try await Task.sleep(for: .milliseconds(50)) // drain the pipe
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    struct WaitFailed: Error {}
+}
