@@ -21,6 +21,8 @@ public struct EAL: ~Copyable {
     /// The program name followed by the arguments after `--`.
     public let applicationArguments: [String]
 
+    private let files: RuntimeFiles
+
     /// Initialises the EAL (`rte_eal_init`).
     /// - Parameter arguments: the whole command line, program name first.
     /// - Throws: `DPDKError` when the EAL refuses the arguments or cannot start (no hugepages,
@@ -41,9 +43,12 @@ public struct EAL: ~Copyable {
         var rest = Array(arguments.dropFirst(Int(consumed)))
         if rest.first == "--" { rest.removeFirst() }
         applicationArguments = [arguments.first ?? "app"] + rest
+        files = RuntimeFiles(ealArguments: Array(arguments.prefix(Int(consumed))))
     }
 
-    /// Releases the EAL's resources (`rte_eal_cleanup`). After this no DPDK call is valid.
+    /// Waits for the worker lcores, releases the EAL's resources (`rte_eal_cleanup`) and, if no
+    /// other process of the group still runs, removes its hugepage files and runtime dir.
+    /// After this no DPDK call is valid.
     public consuming func cleanup() {
         // deinit runs when `self` is consumed here, and performs the cleanup once.
     }
@@ -51,6 +56,7 @@ public struct EAL: ~Copyable {
     deinit {
         rte_eal_mp_wait_lcore()
         rte_eal_cleanup()
+        files.removeUnused()
     }
 
     /// This process's role (`rte_eal_process_type`); `--proc-type=auto` is resolved by now.

@@ -1,1 +1,67 @@
-print("todo")
+// simple_mp: two processes exchange strings over a pair of rings, as DPDK's
+// examples/multi_process/simple_mp. The primary creates the rings and the message pool; a
+// secondary looks them up; each process's send ring is the other's receive ring.
+import Glibc
+import MPCore
+
+// Shared object names and sizes, as in the C sample (a C and a Swift process share them).
+let messagePoolName = "MSG_POOL"
+let secondaryToPrimary = "SEC_2_PRI"
+let primaryToSecondary = "PRI_2_SEC"
+let ringSize = 64
+let poolSize = 1024
+let poolCache = 32
+let messageSize = 128 // cmdline's STR_TOKEN_SIZE: the C sample's message buffers
+
+func simpleMP() -> Int32 {
+    Console.lineBuffered() // one line at a time, also into a pipe: the two processes talk
+
+    let eal: EAL
+    do {
+        eal = try EAL()
+    } catch {
+        let secondary = CommandLine.arguments.contains { $0 == "--proc-type=secondary" || $0 == "secondary" }
+        Console.error(secondary
+            ? "simple_mp: cannot start as a secondary process: is a primary simple_mp running with the same --file-prefix?"
+            : "simple_mp: cannot initialise the EAL (\(error.message)); see the EAL messages above")
+        return 1
+    }
+
+    // The one place the role matters: create, or look up; everything after is role-blind.
+    let sendRing: Ring, receiveRing: Ring, messagePool: Mempool
+    do {
+        switch eal.role {
+        case .primary:
+            sendRing = try Ring.create(name: primaryToSecondary, count: ringSize)
+            receiveRing = try Ring.create(name: secondaryToPrimary, count: ringSize)
+            messagePool = try Mempool.create(name: messagePoolName, count: poolSize, elementSize: messageSize,
+                                             cacheSize: poolCache)
+        case .secondary:
+            receiveRing = try Ring.lookup(name: primaryToSecondary)
+            sendRing = try Ring.lookup(name: secondaryToPrimary)
+            messagePool = try Mempool.lookup(name: messagePoolName)
+        }
+    } catch {
+        Console.error("simple_mp: \(error)")
+        return 1
+    }
+
+    print("APP: Finished Process Init.")
+    Shutdown.installHandlers()
+
+    for lcore in eal.workerLcores {
+        do {
+            try eal.launch(on: lcore) { receiveMessages(from: receiveRing, pool: messagePool) }
+        } catch {
+            Console.error("simple_mp: \(error)")
+            Shutdown.request()
+            return 1
+        }
+    }
+
+    runPrompt(sendRing: sendRing, pool: messagePool)
+    Shutdown.request() // the receivers stop; the EAL's cleanup waits for them
+    return 0
+}
+
+exit(simpleMP())

@@ -31,6 +31,12 @@
 /* rte_errno is a per-lcore TLS variable behind a macro. */
 static inline int cdpdk_errno(void) { return rte_errno; }
 
+/* ---- console ---------------------------------------------------------------------------------- */
+
+/* Glibc's stdout/stderr are mutable globals, which Swift 6 refuses to touch from any thread. */
+static inline FILE *cdpdk_stdout(void) { return stdout; }
+static inline FILE *cdpdk_stderr(void) { return stderr; }
+
 /* ---- lcores ---------------------------------------------------------------------------------- */
 
 /* RTE_LCORE_FOREACH_WORKER is a macro; this is its step. Returns RTE_MAX_LCORE past the last. */
