@@ -1,4 +1,5 @@
 import CDPDK
+import Glibc
 import Synchronization
 
 /// Whether this process created the shared memory (primary) or attached to it (secondary).
@@ -14,7 +15,7 @@ public enum ProcessRole: Sendable, CustomStringConvertible {
 /// application's own arguments (those after `--`) in `applicationArguments`, with the program
 /// name first, as the C samples see `argv` after `argc -= ret`. The value is move-only:
 /// `rte_eal_cleanup` runs exactly once, from `cleanup()` or, failing that, from `deinit`.
-public struct EAL: ~Copyable {
+public struct EAL: ~Copyable, Sendable {
     /// rte_eal_init may run once per process, whatever happens afterwards.
     private static let initialised = Atomic<Bool>(false)
 
@@ -37,6 +38,8 @@ public struct EAL: ~Copyable {
         var argv = cStrings + [nil]
         let consumed = rte_eal_init(Int32(arguments.count), &argv)
         guard consumed >= 0 else {
+            // A failed start (a secondary without a primary, say) leaves an empty runtime dir.
+            rmdir(rte_eal_get_runtime_dir())
             throw DPDKError.fromErrno("initialising the EAL (see the EAL messages above)")
         }
         // As in C: argv[consumed] becomes the application's argv[0].
@@ -44,6 +47,8 @@ public struct EAL: ~Copyable {
         if rest.first == "--" { rest.removeFirst() }
         applicationArguments = [arguments.first ?? "app"] + rest
         files = RuntimeFiles(ealArguments: Array(arguments.prefix(Int(consumed))))
+        // With --in-memory and no telemetry the runtime dir stays empty: leave nothing on disk.
+        rmdir(files.runtimeDir)
     }
 
     /// Waits for the worker lcores, releases the EAL's resources (`rte_eal_cleanup`) and, if no

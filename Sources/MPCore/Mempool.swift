@@ -39,7 +39,7 @@ public struct Mempool: @unchecked Sendable {
     public var inUseCount: Int { Int(rte_mempool_in_use_count(raw)) }
 
     /// Takes an object from the pool (`rte_mempool_get`).
-    /// - Throws: `DPDKError` (`ENOENT`) when the pool is empty.
+    /// - Throws: `DPDKError` (`ENOBUFS`) when the pool is empty.
     public func get() throws(DPDKError) -> PoolBuffer {
         var obj: UnsafeMutableRawPointer?
         let ret = rte_mempool_get(raw, &obj)

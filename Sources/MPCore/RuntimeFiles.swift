@@ -8,7 +8,7 @@ import Glibc
 /// the same prefix starts. The last process of a group to exit cleanly removes them: a file is
 /// removed only when nobody holds its lock (DPDK takes a shared `flock` on every hugepage file it
 /// maps, the test the EAL itself uses in `clear_hugedir`), and the runtime dir only after all of them.
-struct RuntimeFiles {
+struct RuntimeFiles: Sendable {
     let prefix: String
     let hugepageDirs: [String]
     let runtimeDir: String
