@@ -21,6 +21,13 @@ public enum Shutdown {
         action.sa_flags = 0 // no SA_RESTART: a blocking read (the simple_mp prompt) wakes with EINTR
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A parent may have started us with these blocked (some process launchers do): unblock
+        // them in this thread, so that they are delivered at least here.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// True once a stop was requested, by a signal or by `request()`.

@@ -8,10 +8,11 @@ import MPCore
 /// so a transcript reads the same either way.
 func runPrompt(sendRing: Ring, pool: Mempool) {
     let echo = isatty(STDIN_FILENO) == 0
+    var input = LineReader()
     while !Shutdown.requested {
         print("\nsimple_mp > ", terminator: "")
         Console.flush()
-        guard let line = readLine() else { print(); return } // end of input, or a signal
+        guard let line = input.next() else { print(); return } // end of input, or a signal
         if echo { print(line) }
         switch Command(parsing: line) {
         case .send(let text):

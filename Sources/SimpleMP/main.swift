@@ -59,6 +59,7 @@ func simpleMP() -> Int32 {
         }
     }
 
+    while receiversStarted.load(ordering: .acquiring) < eal.workerLcores.count { usleep(100) }
     runPrompt(sendRing: sendRing, pool: messagePool)
     Shutdown.request() // the receivers stop; the EAL's cleanup waits for them
     return 0
