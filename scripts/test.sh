@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets the machine up (packages, hugepages), builds, and runs the whole test suite:
+# MPCore in-process tests and the multi-process tests against our binaries and the C samples.
+# Run as root from anywhere: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+echo "test: building"
+swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' || true
+swift build --build-tests -q   # fails here, with the compiler's errors, if the build failed
+bash scripts/build-c-samples.sh >/dev/null
+
+# One test at a time: multi-process tests busy-poll whole CPUs, and this machine has two.
+status=0
+swift test --skip-build --no-parallel || status=$?
+
+# Whatever a test started must be gone, and its files with it, also when a test failed.
+left_procs=$(pgrep -fa -- '--file-prefix=mpt_' | grep -v pgrep || true)
+left_files=$(ls /dev/hugepages 2>/dev/null | grep '^mpt_' || true)
+left_dirs=$(ls /var/run/dpdk 2>/dev/null | grep '^mpt_' || true)
+if [ -n "$left_procs$left_files$left_dirs" ]; then
+  echo "test: leftovers after the suite:" >&2
+  printf '%s\n' "$left_procs" "$left_files" "$left_dirs" | sed '/^$/d' >&2
+  status=1
+fi
+exit $status
