@@ -42,11 +42,10 @@ public struct EAL: ~Copyable, Sendable {
             rmdir(rte_eal_get_runtime_dir())
             throw DPDKError.fromErrno("initialising the EAL (see the EAL messages above)")
         }
-        // As in C: argv[consumed] becomes the application's argv[0].
-        var rest = Array(arguments.dropFirst(Int(consumed)))
-        if rest.first == "--" { rest.removeFirst() }
-        applicationArguments = [arguments.first ?? "app"] + rest
-        files = RuntimeFiles(ealArguments: Array(arguments.prefix(Int(consumed))))
+        // As in C after `argc -= ret; argv += ret`: getopt moved the EAL options to the front
+        // of argv, consumed "--", and set argv[consumed] to the program name.
+        applicationArguments = argv[Int(consumed)..<arguments.count].map { String(cString: $0!) }
+        files = RuntimeFiles(ealArguments: arguments)
         // With --in-memory and no telemetry the runtime dir stays empty: leave nothing on disk.
         rmdir(files.runtimeDir)
     }

@@ -83,14 +83,25 @@ public struct MbufBurst: ~Copyable {
     /// Number of mbufs held.
     @inlinable public var count: Int { end &- head }
     @inlinable public var isEmpty: Bool { end == head }
-    /// True when no more mbufs fit at the end.
-    @inlinable public var isFull: Bool { end == capacity }
+    /// True when it holds `capacity` mbufs.
+    @inlinable public var isFull: Bool { end &- head == capacity }
 
     /// Adds an mbuf at the end. The burst must not be full.
     @inlinable public mutating func append(_ mbuf: consuming Mbuf) {
+        if end == capacity { compact() }
         precondition(end < capacity, "MbufBurst is full")
         slots[end] = mbuf.release()
         end &+= 1
+    }
+
+    /// Moves the held mbufs to the start of the slots, after `popFirst` or a partial send left
+    /// a gap there. Rare: a datapath that sends or frees whole bursts never needs it.
+    @usableFromInline mutating func compact() {
+        guard head > 0 else { return }
+        let n = end &- head
+        if n > 0 { slots.moveInitialize(from: slots + head, count: n) } // overlapping: memmove
+        head = 0
+        end = n
     }
 
     /// Removes and returns the first mbuf, or nil when empty.
@@ -123,9 +134,9 @@ public struct MbufBurst: ~Copyable {
         if head == end { head = 0; end = 0 }
     }
 
-    /// The free tail as a C array, after compacting an emptied burst; room for `capacity - end`.
+    /// The free tail as a C array, after compacting; room for `capacity - end`.
     @inlinable mutating func back() -> UnsafeMutablePointer<OpaquePointer?> {
-        if head == end { head = 0; end = 0 }
+        if head != 0 { compact() }
         return slots + end
     }
 

@@ -49,15 +49,9 @@ import Testing
     }
 
     @Test func packetsCrossARingPortExactlyAndInOrder() throws {
-        let pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 255, cacheSize: 0)
-        let rxRing = try Ring.create(name: TestEAL.uniqueName("RX"), count: 64, flags: [.singleProducer, .singleConsumer])
-        let txRing = try Ring.create(name: TestEAL.uniqueName("TX"), count: 64, flags: [.singleProducer, .singleConsumer])
-        let port = try EthPort.fromRings(name: TestEAL.uniqueName("net_ring_t"), rx: [rxRing], tx: [txRing])
-        try port.configure(rxQueues: 1, txQueues: 1, .init())
-        try port.setupRxQueue(QueueID(0), descriptors: 64, pool: pool)
-        try port.setupTxQueue(QueueID(0), descriptors: 64)
-        try port.start()
-        defer { try? port.stop(); try? port.close() }
+        let rig = try RingPortRig(txSlots: 64, flags: [.singleProducer, .singleConsumer])
+        defer { rig.close() }
+        let (pool, rxRing, txRing, port) = (rig.pool, rig.rxRing, rig.txRing, rig.port)
         #expect(try port.link().isUp)
 
         // 20 known packets in through the RX ring...
@@ -83,15 +77,9 @@ import Testing
     }
 
     @Test func partialTransmitLeavesExactlyTheUnsentInTheBurst() throws {
-        let pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 255, cacheSize: 0)
-        let rxRing = try Ring.create(name: TestEAL.uniqueName("RX"), count: 16)
-        let txRing = try Ring.create(name: TestEAL.uniqueName("TX"), count: 8) // holds 7
-        let port = try EthPort.fromRings(name: TestEAL.uniqueName("net_ring_p"), rx: [rxRing], tx: [txRing])
-        try port.configure(rxQueues: 1, txQueues: 1, .init())
-        try port.setupRxQueue(QueueID(0), descriptors: 16, pool: pool)
-        try port.setupTxQueue(QueueID(0), descriptors: 16)
-        try port.start()
-        defer { try? port.stop(); try? port.close() }
+        let rig = try RingPortRig(txSlots: 8) // holds 7
+        defer { rig.close() }
+        let (pool, txRing, port) = (rig.pool, rig.txRing, rig.port)
 
         var burst = MbufBurst(capacity: 10)
         for i in 0..<10 { burst.append(try pool.allocate(copying: Self.frame(i))) }
@@ -110,15 +98,9 @@ import Testing
     }
 
     @Test func txBufferCountsWhatItCannotSend() throws {
-        let pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 255, cacheSize: 0)
-        let rxRing = try Ring.create(name: TestEAL.uniqueName("RX"), count: 16)
-        let txRing = try Ring.create(name: TestEAL.uniqueName("TX"), count: 4) // holds 3
-        let port = try EthPort.fromRings(name: TestEAL.uniqueName("net_ring_b"), rx: [rxRing], tx: [txRing])
-        try port.configure(rxQueues: 1, txQueues: 1, .init())
-        try port.setupRxQueue(QueueID(0), descriptors: 16, pool: pool)
-        try port.setupTxQueue(QueueID(0), descriptors: 16)
-        try port.start()
-        defer { try? port.stop(); try? port.close() }
+        let rig = try RingPortRig(txSlots: 4) // holds 3
+        defer { rig.close() }
+        let (pool, txRing, port) = (rig.pool, rig.txRing, rig.port)
 
         let counters = try Memzone<UInt64>.reserve(name: TestEAL.uniqueName("DROPS"))
         let drops = SharedCounter(unsafeAddress: counters.pointer)
@@ -135,6 +117,31 @@ import Testing
         #expect(pool.mempool.inUseCount == 3)
         var burst = MbufBurst()
         #expect(txRing.dequeueBurst(into: &burst) == 3)
+    }
+}
+
+/// A started port on net_ring with one RX and one TX queue, its rings and a pool: the rig for
+/// exact packets in and out. The TX ring holds `txSlots - 1` packets.
+struct RingPortRig {
+    let pool: PacketPool
+    let rxRing: Ring
+    let txRing: Ring
+    let port: EthPort
+
+    init(txSlots: Int = 64, flags: Ring.Flags = []) throws {
+        pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 255, cacheSize: 0)
+        rxRing = try Ring.create(name: TestEAL.uniqueName("RX"), count: 64, flags: flags)
+        txRing = try Ring.create(name: TestEAL.uniqueName("TX"), count: txSlots, flags: flags)
+        port = try EthPort.fromRings(name: TestEAL.uniqueName("net_ring_t"), rx: [rxRing], tx: [txRing])
+        try port.configure(rxQueues: 1, txQueues: 1, .init())
+        try port.setupRxQueue(QueueID(0), descriptors: 64, pool: pool)
+        try port.setupTxQueue(QueueID(0), descriptors: 64)
+        try port.start()
+    }
+
+    func close() {
+        try? port.stop()
+        try? port.close()
     }
 }
 
