@@ -260,7 +260,8 @@ class Bench:
             p = self.start(impl, "symmetric_mp", lcores[i] + auto + self.eal(pre) + vdevs
                            + ["--", "-p", "3", "--num-procs", str(nprocs), "--proc-id", str(i)],
                            label=f"{impl} symmetric_mp {i}")
-            starts.append(p.wait_for(r"APP: Finished Process Init"))
+            # Forwarding starts right after this line (as scripts/bench-symmetric.sh measures).
+            starts.append(p.wait_for(r"^lcore \d+ using queue \d+ of each port"))
             procs.append(p)
         if traffic:
             return self.traffic()
@@ -269,10 +270,11 @@ class Bench:
         for p, t0 in reversed(list(zip(procs, starts))):  # secondaries first
             t1 = time.monotonic()
             p.stop()
-            ports = {int(m.group(1)): int(m.group(2)) for m in re.finditer(r"Port (\d+): RX - (\d+)", p.text())}
+            ports = {int(m.group(1)): int(m.group(2))
+                     for m in re.finditer(r"Port (\d+): RX - \d+, TX - (\d+)", p.text())}
             if len(ports) < 2:
                 raise RuntimeError(f"{p.name} printed no port statistics:\n{p.text()[-2000:]}")
-            rate += sum(ports.values()) / (t1 - t0)
+            rate += sum(ports.values()) / (t1 - t0)  # packets sent on, per second
         return rate / 1e6
 
     def testpmd(self, vdevs, traffic=False):
@@ -291,10 +293,12 @@ class Bench:
         return int(m.group(1)) / (t1 - t0) / 1e6
 
     def client_server(self, impl, nclients, vdevs, traffic=False):
+        """Server on CPU 0 (-l 0: RX only, no statistics lcore), clients on CPU 1. Throughput is
+        what the clients forwarded: the ports' TX counters, read by dpdk-proc-info (a secondary,
+        the same for Swift and C) at both ends of a window that opens one second after the
+        clients attached (as scripts/bench-client-server.sh measures)."""
         pre = self.prefix()
-        # lcore 1 shows the statistics screen every second: it sleeps in between, so it shares
-        # CPU 0 with the server's RX lcore; the clients poll on CPU 1.
-        server = self.start(impl, "mp_server", ["--lcores", "0@0,1@0"] + self.eal(pre) + vdevs
+        server = self.start(impl, "mp_server", ["-l", "0"] + self.eal(pre) + vdevs
                             + ["--", "-p", "3", "-n", str(nclients)], label=f"{impl} mp_server")
         server.wait_for(r"Finished Process Init")
         for i in range(nclients):
@@ -303,37 +307,25 @@ class Bench:
             c.wait_for(rf"Client process {i} handling packets")
         if traffic:
             return self.traffic()
-        # The first screen comes 3 s after start (as in C), then one a second: the window runs
-        # from the first screen after the clients settled to the last one, whole seconds apart.
-        t_begin = max(time.monotonic() + 0.5, server.wait_for(r"^PORTS", timeout=15))
-        time.sleep(max(0.0, t_begin - time.monotonic()) + self.seconds + 1.2)
-        screens = self.screens(server, nclients)
-        inside = [(t, tx) for t, tx in screens if t >= t_begin]
-        if len(inside) < 2:
-            raise RuntimeError(f"{server.name}: fewer than 2 statistics screens in the window:\n{server.text()[-2000:]}")
-        (ta, a), (tb, b) = inside[0], inside[-1]
-        for p in self.procs[1:]:
-            p.stop()
-        server.stop()
+        time.sleep(1.0)
+        a, ta = self.port_tx(pre)
+        time.sleep(self.seconds)
+        b, tb = self.port_tx(pre)
+        for p in reversed(self.procs):
+            p.stop(signal.SIGTERM)
         return (b - a) / (tb - ta) / 1e6
 
-    @staticmethod
-    def screens(server, nclients):
-        """(time, sum over clients of tx) for each complete statistics screen."""
-        out, current, t = [], None, 0.0
-        with server.lock:
-            lines = list(server.lines)
-        for ts, line in lines:
-            if line.startswith("PORTS"):
-                current, t = [], ts
-            elif current is not None:
-                m = re.match(r"\s+tx:\s+(\d+), tx_drop:\s+(\d+)", line)
-                if m:
-                    current.append(int(m.group(1)))
-                    if len(current) == nclients:
-                        out.append((t, sum(current)))
-                        current = None
-        return out
+    def port_tx(self, prefix):
+        """Sum of the ports' TX-packets counters (dpdk-proc-info --stats) and when they were read."""
+        t0 = time.monotonic()
+        out = subprocess.run(["dpdk-proc-info", f"--file-prefix={prefix}", "--no-pci", "--log-level=lib.eal:error",
+                              "--proc-type=secondary", "--", "--stats"], capture_output=True, text=True,
+                             timeout=30).stdout
+        t1 = time.monotonic()
+        counts = [int(x) for x in re.findall(r"^\s*TX-packets:\s+(\d+)", out, re.M)]
+        if not counts:
+            raise RuntimeError(f"dpdk-proc-info printed no TX-packets:\n{out[-2000:]}")
+        return sum(counts), (t0 + t1) / 2
 
     def figure(self, scenario, impl):
         """Runs one scenario with one implementation; returns its figure."""
