@@ -436,7 +436,9 @@ class Bench:
                 datapath += calls
             else:
                 other += calls
+        whole_run = sum(c[0] + c[1] + c[2] + c[4] for _, c in blocks[-1][1].values())
         return {"seconds": dt, "packets": int(packets), "datapath_allocations": datapath,
+                "whole_run_allocations": whole_run,  # start-up included: shows the counter counts
                 "other_thread_allocations": other,
                 "datapath_per_million_packets": datapath / (packets / 1e6) if packets else None,
                 "threads": threads}
@@ -576,15 +578,21 @@ def main():
     log(f"{'scenario':48s} {'unit':7s} {'Swift':>8s} {'C':>8s} {'ratio':>7s} {'testpmd':>8s}")
     for name, title, unit, _, _ in wanted:
         x = results[name]
+        if x["swift"] is None and x["c"] is None:
+            continue
         ratio = "-" if x["ratio"] is None else f"{x['ratio']:.2f}x"
         log(f"{title:48s} {unit:7s} {fmt(x['swift']):>8s} {fmt(x['c']):>8s} {ratio:>7s} {fmt(x['testpmd']):>8s}")
     log("ratio: median over rounds of Swift/C (RTT: C/Swift); above 1.00x Swift is faster.")
     if malloc:
         log("")
-        log(f"{'heap allocations, Swift':24s} {'window':>7s} {'packets':>12s} {'datapath':>9s} {'per Mpkt':>9s} {'other threads':>14s}")
+        log(f"{'heap allocations, Swift':24s} {'window':>7s} {'packets':>12s} {'datapath':>9s} {'per Mpkt':>9s}"
+            f" {'other threads':>14s} {'whole run':>10s}")
         for k, v in malloc.items():
             log(f"{k:24s} {v['seconds']:6.1f}s {v['packets']:12d} {v['datapath_allocations']:9d} "
-                f"{(v['datapath_per_million_packets'] or 0):9.3f} {v['other_thread_allocations']:14d}")
+                f"{(v['datapath_per_million_packets'] or 0):9.3f} {v['other_thread_allocations']:14d}"
+                f" {v['whole_run_allocations']:10d}")
+        log("datapath: the main thread and lcore-worker-N threads, between two instants of steady forwarding;"
+            " whole run: every thread, start-up included.")
     if strangers:
         log("WARNING: other DPDK processes ran during the benchmark (see above).")
 
