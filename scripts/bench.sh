@@ -17,6 +17,10 @@ python3 -c 'import matplotlib' 2>/dev/null || {
   python3 -m pip install -q matplotlib || python3 -m pip install -q --break-system-packages matplotlib \
     || echo "bench: matplotlib could not be installed: no chart, the table and JSON are still written" >&2
 }
+command -v valgrind >/dev/null || {
+  echo "bench: installing valgrind (instruction counts)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null || echo "bench: no valgrind: no instruction counts" >&2
+}
 echo "bench: building (release) and the C samples"
 swift build -c release 2>&1 | tail -1
 bash scripts/build-c-samples.sh >/dev/null
