@@ -35,6 +35,8 @@ extension MultiProcess {
 
         /// Ping, then TCP, from A to B: zero loss, and bytes delivered without error.
         static func crossTraffic(_ link: TapLink) async throws {
+            // One unchecked ping first: the taps were down a moment ago and ARP has to resolve.
+            _ = try link.ping(count: 1)
             let ping = try link.ping(count: pings)
             #expect(ping.lossless, "ping through the forwarder lost packets:\n\(ping.output)")
             #expect(ping.transmitted == pings)

@@ -620,7 +620,44 @@ def main():
     with open(os.path.join(args.out, "latest.json"), "w") as f:
         json.dump(doc, f, indent=1)
     log(f"bench: results written to {os.path.relpath(os.path.join(args.out, 'latest.json'), ROOT)}")
+    with open(os.path.join(args.out, "latest.md"), "w") as f:
+        f.write(markdown(doc))
     chart(results, os.path.join(args.out, "latest.png"))
+
+
+def markdown(doc):
+    """The tables of docs/performance.md, from one run's JSON."""
+    fmt = lambda v: "–" if v is None else (f"{v:.1f}" if v >= 10 else f"{v:.2f}")
+    out = [f"Run {doc['date']}, `{doc['command']}`: {doc['rounds']} rounds, {doc['seconds']:g} s windows, "
+           f"{doc['machine']['cpus']} CPUs ({doc['machine']['cpu']}).", ""]
+    if doc["other_dpdk_processes"]:
+        out += [f"{len(doc['other_dpdk_processes'])} other DPDK processes were running on the machine meanwhile "
+                "(other engineers' tests): absolute figures are low and noisy; the paired ratios are what counts.", ""]
+    out += ["| scenario | unit | Swift | C | Swift vs C | per-round ratios | testpmd |", "|---|---|---:|---:|---:|---|---:|"]
+    for name, r in doc["results"].items():
+        if r["swift"] is None and r["c"] is None:
+            continue
+        ratio = "–" if r["ratio"] is None else f"**{r['ratio']:.2f}x**"
+        rounds = " ".join(f"{x:.2f}" for x in r["ratios"])
+        out.append(f"| {r['title']} | {r['unit']} | {fmt(r['swift'])} | {fmt(r['c'])} | {ratio} | {rounds} | {fmt(r['testpmd'])} |")
+    out += ["", "Swift and C: medians over the rounds. Swift vs C: the median of the per-round ratios Swift/C "
+            "(for RTT C/Swift), so above 1.00x Swift is faster.", ""]
+    if doc.get("malloc"):
+        out += ["| Swift process | window | packets | datapath allocations | per million packets | other threads | whole run (start-up incl.) |",
+                "|---|---:|---:|---:|---:|---:|---:|"]
+        for k, v in doc["malloc"].items():
+            per = v["datapath_per_million_packets"]
+            out.append(f"| {k} | {v['seconds']:.1f} s | {v['packets']:,} | {v['datapath_allocations']} | "
+                       f"{'–' if per is None else f'{per:.3f}'} | {v['other_thread_allocations']} | {v['whole_run_allocations']:,} |")
+        out.append("")
+    cg = doc.get("callgrind_symmetric_mp")
+    if cg:
+        out += ["| symmetric_mp, instructions per packet (callgrind) | C | Swift |", "|---|---:|---:|"]
+        for key, label in (("loop_per_packet", "forwarding loop, all (PMD and mempool included)"),
+                           ("own_per_packet", "the sample's own code"), ("pmd_per_packet", "net_null driver")):
+            out.append(f"| {label} | {cg['c'][key]:.1f} | {cg['swift'][key]:.1f} |")
+        out.append("")
+    return "\n".join(out)
 
 
 def cpu_model():
