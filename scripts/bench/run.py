@@ -361,12 +361,14 @@ class Bench:
             return env, path
 
         window = max(2.0, self.seconds)
-        # symmetric_mp, one process, no periodic report (its printing would allocate, by design).
+        # symmetric_mp, one process on both CPUs with four ports, so that the main thread and a
+        # worker (lcore-worker-1) each forward a pair; no periodic report (its text allocates).
         try:
             pre = self.prefix()
             env, path = env_for("symmetric_mp")
-            p = self.start("swift", "symmetric_mp", ["-l", "1"] + self.eal(pre) + NULL_VDEVS
-                           + ["--", "-p", "3", "--num-procs", "1", "--proc-id", "0"], env=env)
+            four = NULL_VDEVS + ["--vdev", "net_null2", "--vdev", "net_null3"]
+            p = self.start("swift", "symmetric_mp", ["-l", "0-1"] + self.eal(pre) + four
+                           + ["--", "-p", "f", "--num-procs", "1", "--proc-id", "0"], env=env)
             t0 = p.wait_for(r"APP: Finished Process Init")
             time.sleep(1.0)
             t1 = time.monotonic()
@@ -429,7 +431,7 @@ class Bench:
             before = a[1].get(tid, (name, [0] * 5))[1]
             d = [x - y for x, y in zip(counts, before)]
             calls = d[0] + d[1] + d[2] + d[4]  # allocations: malloc, calloc, realloc, aligned
-            is_datapath = tid == pid or name.startswith("lcore-worker")
+            is_datapath = tid == pid or name.startswith(("rte-worker", "lcore-worker"))
             threads.append({"tid": tid, "name": name, "datapath": is_datapath, "malloc": d[0], "calloc": d[1],
                             "realloc": d[2], "free": d[3], "aligned": d[4]})
             if is_datapath:
@@ -602,7 +604,7 @@ def main():
             log(f"{k:24s} {v['seconds']:6.1f}s {v['packets']:12d} {v['datapath_allocations']:9d} "
                 f"{(v['datapath_per_million_packets'] or 0):9.3f} {v['other_thread_allocations']:14d}"
                 f" {v['whole_run_allocations']:10d}")
-        log("datapath: the main thread and lcore-worker-N threads, between two instants of steady forwarding;"
+        log("datapath: the main thread and rte-worker-N threads, between two instants of steady forwarding;"
             " whole run: every thread, start-up included.")
     if callgrind:
         log("")
