@@ -18,9 +18,11 @@ swift test --skip-build --no-parallel || status=$?
 left_procs=$(pgrep -fa -- '--file-prefix=mpt_' | grep -v pgrep || true)
 left_files=$(ls /dev/hugepages 2>/dev/null | grep '^mpt_' || true)
 left_dirs=$(ls /var/run/dpdk 2>/dev/null | grep '^mpt_' || true)
-if [ -n "$left_procs$left_files$left_dirs" ]; then
+# End-to-end tests: network namespaces mpt_<test>_<pid>_a/b (their taps go with them).
+left_netns=$(ip netns list 2>/dev/null | grep -o '^mpt_[^ ]*' || true)
+if [ -n "$left_procs$left_files$left_dirs$left_netns" ]; then
   echo "test: leftovers after the suite:" >&2
-  printf '%s\n' "$left_procs" "$left_files" "$left_dirs" | sed '/^$/d' >&2
+  printf '%s\n' "$left_procs" "$left_files" "$left_dirs" "$left_netns" | sed '/^$/d' >&2
   status=1
 fi
 exit $status
