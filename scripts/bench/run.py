@@ -217,20 +217,22 @@ class Bench:
                 subprocess.run(cmd, check=True, capture_output=True)
         return f"bench_{self.pid}_a", f"bench_{self.pid}_b"
 
-    def traffic(self):
-        """Ping RTT (us) and TCP throughput (Gbit/s) from A to B over the attached taps."""
+    def traffic(self, cpu=None):
+        """Ping RTT (us) and TCP throughput (Gbit/s) from A to B over the attached taps; ping and
+        iperf3 pinned to `cpu` when given (the CPU the forwarder does not poll on)."""
         ns_a, ns_b = self.attach_taps()
+        pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
         # Warm-up: ARP, and the forwarder's first packets.
         subprocess.run(["ip", "netns", "exec", ns_a, "ping", "-n", "-c", "3", "-i", "0.05", "-W", "1", ADDR_B],
                        capture_output=True, timeout=20)
-        out = subprocess.run(["ip", "netns", "exec", ns_a, "ping", "-n", "-c", "200", "-i", "0.005",
+        out = subprocess.run(["ip", "netns", "exec", ns_a] + pin + ["ping", "-n", "-c", "200", "-i", "0.005",
                               "-W", "1", ADDR_B], capture_output=True, text=True, timeout=60).stdout
         times = [float(t) for t in re.findall(r"time=([\d.]+) ms", out)]
         loss = re.search(r"([\d.]+)% packet loss", out)
         if not times or not loss or float(loss.group(1)) != 0:
             raise RuntimeError(f"ping through the forwarder failed:\n{out[-2000:]}")
         rtt = statistics.median(times) * 1000  # the median: the mean follows the scheduler's outliers
-        server = subprocess.Popen(["ip", "netns", "exec", ns_b, "iperf3", "-s", "-1", "-B", ADDR_B, "--forceflush"],
+        server = subprocess.Popen(["ip", "netns", "exec", ns_b] + pin + ["iperf3", "-s", "-1", "-B", ADDR_B, "--forceflush"],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 10
@@ -238,7 +240,7 @@ class Bench:
                 if b"Server listening" in raw or time.monotonic() > deadline:
                     break
             secs = max(2, min(3, int(self.seconds)))
-            r = subprocess.run(["ip", "netns", "exec", ns_a, "iperf3", "-c", ADDR_B, "-t", str(secs), "-J"],
+            r = subprocess.run(["ip", "netns", "exec", ns_a] + pin + ["iperf3", "-c", ADDR_B, "-t", str(secs), "-J"],
                                capture_output=True, text=True, timeout=secs + 30)
             j = json.loads(r.stdout)
             if j.get("error"):
@@ -264,7 +266,7 @@ class Bench:
             starts.append(p.wait_for(r"^lcore \d+ using queue \d+ of each port"))
             procs.append(p)
         if traffic:
-            return self.traffic()
+            return self.traffic(cpu=0 if nprocs == 1 else None)
         time.sleep(self.seconds)
         rate = 0.0
         for p, t0 in reversed(list(zip(procs, starts))):  # secondaries first
@@ -283,7 +285,7 @@ class Bench:
                        + ["--", "--forward-mode=io", "--auto-start", "--stats-period", "1"], label="testpmd")
         t0 = p.wait_for(r"packet forwarding - ports=")
         if traffic:
-            return self.traffic()
+            return self.traffic(cpu=0)
         time.sleep(self.seconds)
         t1 = time.monotonic()
         p.stop()
