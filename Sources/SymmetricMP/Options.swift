@@ -134,11 +134,11 @@ struct Options {
                 guard queues > 0 else {
                     throw UsageError("Port \(port.id) was not configured by the primary process")
                 }
-                guard procID < queues else {
-                    throw UsageError("proc-id \(procID) must be below the \(queues) queues port \(port.id) was configured with")
-                }
                 if let n = numProcs, n != queues {
                     throw UsageError("num-procs \(n) differs from the \(queues) queues port \(port.id) was configured with")
+                }
+                guard procID < queues else {
+                    throw UsageError("proc-id \(procID) must be below the \(queues) queues port \(port.id) was configured with")
                 }
                 configured = queues
             }

@@ -9,9 +9,10 @@ import Testing
 /// that went in and can read back every packet that came out. `net_ring` ports cannot be fed
 /// from outside the process that runs symmetric_mp, so they are not used here.
 ///
-/// Secondaries get no `--vdev`: DPDK's vdev bus asks the running primary for its devices. A
-/// secondary started after the primary died finds the ports in shared memory all the same
-/// (checked by `restartAfterKill`).
+/// A secondary may omit `--vdev` while its primary runs: DPDK's vdev bus asks the primary for its
+/// devices (`twoProcessesForwardWithExactCounts`). Once the primary is gone nobody answers
+/// ("Failed to request vdev from primary", then no ports), so a process (re)started as a
+/// secondary after that must name the same vdevs; `restartAfterKill` passes them to every process.
 extension MultiProcess {
     @Suite struct SymmetricMP {
         static let binary = Binaries.swift("symmetric_mp")
@@ -96,20 +97,20 @@ extension MultiProcess {
                 let args = { (id: Int) in ["--", "-p", "3", "--num-procs", "2", "--proc-id", "\(id)"] }
                 let primary = try RunningProcess(Self.binary, ["-l", "1", "--proc-type=auto"] + group.eal + Self.nullPorts + args(0), name: "primary")
                 try await primary.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                let second = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal + args(1), name: "second")
+                let second = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal + Self.nullPorts + args(1), name: "second")
                 try await second.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
                 try await Task.sleep(for: .milliseconds(300))
                 second.signal(SIGKILL)
                 _ = try await second.waitForExit()
 
-                let second2 = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal + args(1), name: "second, restarted")
+                let second2 = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal + Self.nullPorts + args(1), name: "second, restarted")
                 try await second2.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(primary.isRunning)
                 primary.signal(SIGKILL)
                 _ = try await primary.waitForExit()
 
-                let first2 = try RunningProcess(Self.binary, ["--lcores", "1@1", "--proc-type=secondary"] + group.eal + args(0), name: "primary, restarted as secondary")
+                let first2 = try RunningProcess(Self.binary, ["--lcores", "1@1", "--proc-type=secondary"] + group.eal + Self.nullPorts + args(0), name: "primary, restarted as secondary")
                 try await first2.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
                 try await Task.sleep(for: .seconds(1))
                 #expect(second2.isRunning)
@@ -130,7 +131,7 @@ extension MultiProcess {
                 let swift = try RunningProcess(Self.binary, ["-l", "1", "--proc-type=auto"] + group.eal + Self.nullPorts
                                                + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "0"], name: "swift primary")
                 try await swift.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                let c = try RunningProcess(cBinary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
+                let c = try Self.startWithSignalsDeliverable(cBinary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
                                            + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"], name: "C secondary")
                 // The C sample's stdout is a pipe, so fully buffered: nothing shows until it exits.
                 try await Task.sleep(for: .seconds(2.5))
@@ -212,6 +213,19 @@ extension MultiProcess {
         }
 
         // MARK: helpers
+
+        /// Starts a process that does not unblock SIGINT and SIGTERM itself (the C sample only
+        /// calls `signal()`). Children inherit the spawning thread's signal mask, and the threads
+        /// the tests run on block nearly every signal, so unblock them around the spawn.
+        static func startWithSignalsDeliverable(_ executable: String, _ arguments: [String], name: String) throws -> RunningProcess {
+            var set = sigset_t(), old = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGINT)
+            sigaddset(&set, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &set, &old)
+            defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+            return try RunningProcess(executable, arguments, name: name)
+        }
 
         struct Counts: Equatable { var rx, tx, drop: UInt64 }
 
