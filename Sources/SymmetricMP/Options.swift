@@ -22,6 +22,8 @@ struct RawOptions: ParsableArguments {
 /// A command-line mistake: one sentence, printed after "Error: " and followed by the usage.
 struct UsageError: Error {
     let message: String
+    /// `-h`/`--help`: not a mistake; the usage goes to stdout and the exit status is 0.
+    var isHelp = false
     init(_ message: String) { self.message = message }
 }
 
@@ -57,7 +59,9 @@ struct Options {
         do {
             raw = try RawOptions.parse(arguments)
         } catch {
-            throw UsageError(RawOptions.message(for: error))
+            var usage = UsageError(RawOptions.message(for: error))
+            usage.isHelp = RawOptions.exitCode(for: error) == .success
+            throw usage
         }
 
         // proc-id first, then num-procs, then the port mask: the C sample's order.

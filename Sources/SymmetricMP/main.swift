@@ -19,13 +19,26 @@ func printError(_ text: String) {
     _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
 }
 
-/// Runs the application on an initialised EAL and returns the exit status. Every failure path
-/// returns here, so the caller always cleans the EAL up (nothing stays in hugepages).
-func run(eal: borrowing EAL, program: String) -> Int32 {
-    func usageFailure(_ message: String) -> Int32 {
+/// How `run` ended.
+enum Outcome {
+    /// Forwarded until SIGINT or SIGTERM: exit 0, and the group's shared memory stays for the
+    /// processes still running (and for restarts).
+    case stopped
+    /// `--help`: exit 0, nothing was shared yet.
+    case help
+    /// A mistake on the command line or a failed initialisation: exit 1.
+    case failed
+
+    var status: Int32 { self == .failed ? 1 : 0 }
+}
+
+/// Runs the application on an initialised EAL. Every failure path returns here, so the caller
+/// always cleans the EAL up (nothing stays in hugepages).
+func run(eal: borrowing EAL, program: String) -> Outcome {
+    func usageFailure(_ message: String) -> Outcome {
         printError("Error: \(message)")
         printError(Options.usage(program: program))
-        return 1
+        return .failed
     }
 
     // 1. Options, checked against the ports the EAL found.
@@ -34,6 +47,9 @@ func run(eal: borrowing EAL, program: String) -> Int32 {
     let options: Options
     do {
         options = try Options.parse(Array(eal.applicationArguments.dropFirst()), role: role)
+    } catch where error.isHelp {
+        output(Options.usage(program: program))
+        return .help
     } catch {
         return usageFailure(error.message)
     }
@@ -54,7 +70,7 @@ func run(eal: borrowing EAL, program: String) -> Int32 {
         }
     } catch {
         printError("\nError: \(error)")
-        return 1
+        return .failed
     }
     _ = pool // the ports' RX queues fill from it; the loop itself never touches it
 
@@ -78,12 +94,12 @@ func run(eal: borrowing EAL, program: String) -> Int32 {
         Shutdown.request() // stop the lcores that did start
         eal.waitForWorkers()
         printError("Error: \(error)")
-        return 1
+        return .failed
     }
 
     // 4. Statistics, exact: every lcore has stopped at a burst boundary.
     printFinalStatistics(ports: options.ports, counters: plan.counters, signal: Shutdown.signal)
-    return 0
+    return .stopped
 }
 
 Shutdown.installHandlers()
@@ -91,12 +107,13 @@ let program = CommandLine.arguments.first.map { String($0.split(separator: "/").
 let status: Int32
 do {
     let eal = try EAL(arguments: CommandLine.arguments)
-    status = run(eal: eal, program: program)
-    if status == 0 {
+    let outcome = run(eal: eal, program: program)
+    if outcome == .stopped {
         eal.cleanup() // the group's shared memory stays for the processes still running
     } else {
         eal.cleanupRemovingSharedFiles() // a primary that gave up leaves nothing behind
     }
+    status = outcome.status
 } catch {
     printError("Error: Cannot init EAL: \(error)")
     status = 1
