@@ -3,19 +3,20 @@ import MPCore
 
 /// The application's own options, those after `--` (C: `smp_parse_args`).
 ///
-/// Values are read as text and checked in `validate(...)`, so that every mistake gets a sentence
-/// naming it rather than ArgumentParser's generic wording.
+/// Values are read as text and checked in `Options.parse`, so that every mistake gets a sentence
+/// naming it rather than ArgumentParser's generic wording. Values are taken unconditionally, so
+/// `--proc-id -1` is refused as a bad ID, not as a missing one.
 struct RawOptions: ParsableArguments {
-    @Option(name: .customShort("p"), help: "a hex bitmask indicating what ports are to be used")
+    @Option(name: .customShort("p"), parsing: .unconditional, help: "a hex bitmask indicating what ports are to be used")
     var portMask: String?
 
-    @Option(name: .customLong("num-procs"), help: "the number of processes which will be used")
+    @Option(name: .customLong("num-procs"), parsing: .unconditional, help: "the number of processes which will be used")
     var numProcs: String?
 
-    @Option(name: .customLong("proc-id"), help: "the id of the current process (id < num-procs)")
+    @Option(name: .customLong("proc-id"), parsing: .unconditional, help: "the id of the current process (id < num-procs)")
     var procID: String?
 
-    @Option(name: .customLong("stats-period"), help: "print per-port packet rates every SECONDS")
+    @Option(name: .customLong("stats-period"), parsing: .unconditional, help: "print per-port packet rates every SECONDS")
     var statsPeriod: String?
 }
 
@@ -57,9 +58,11 @@ struct Options {
     static func parse(_ arguments: [String], role: ProcessRole) throws(UsageError) -> Options {
         let raw: RawOptions
         do {
-            raw = try RawOptions.parse(arguments)
+            raw = try RawOptions.parse(splittingAttachedValues(arguments))
         } catch {
-            var usage = UsageError(RawOptions.message(for: error))
+            // ArgumentParser may add lines ("or: ..."); the first names the problem.
+            let message = RawOptions.message(for: error)
+            var usage = UsageError(String(message.split(separator: "\n").first ?? Substring(message)))
             usage.isHelp = RawOptions.exitCode(for: error) == .success
             throw usage
         }
@@ -94,6 +97,13 @@ struct Options {
 
         let queues = try checkQueues(ports: ports, numProcs: numProcs, procID: procID, role: role)
         return Options(ports: ports, numProcs: queues, procID: procID, statsPeriod: statsPeriod)
+    }
+
+    /// `-p3` as getopt reads it (C's `"p:"`): the short option with its value attached.
+    private static func splittingAttachedValues(_ arguments: [String]) -> [String] {
+        arguments.flatMap { arg -> [String] in
+            arg.hasPrefix("-p") && arg.count > 2 ? ["-p", String(arg.dropFirst(2))] : [arg]
+        }
     }
 
     /// The ports a hex mask names (`-p 3`, `-p 0x3`): all must exist, and come in pairs.

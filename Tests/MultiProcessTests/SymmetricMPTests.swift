@@ -57,7 +57,7 @@ extension MultiProcess {
                 let p = try RunningProcess(Self.binary, ["-l", "1"] + group.eal + [
                     "--vdev", "net_pcap0,rx_pcap=\(dir)/in.pcap,tx_pcap=\(dir)/out0.pcap",
                     "--vdev", "net_pcap1,tx_pcap=\(dir)/out1.pcap",
-                    "--", "-p", "3", "--num-procs", "1", "--proc-id", "0"])
+                    "--", "-p3", "--num-procs=1", "--proc-id=0"]) // getopt's attached forms, as C accepts
                 try await p.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
                 try await Task.sleep(for: .milliseconds(500)) // 1000 packets take microseconds
                 p.signal(SIGINT)
@@ -171,10 +171,12 @@ extension MultiProcess {
             BadInput("odd number of ports", ["-p", "1", "--num-procs", "1", "--proc-id", "0"], "even number of ports"),
             BadInput("proc-id missing", ["-p", "3", "--num-procs", "1"], "Invalid or missing proc-id parameter"),
             BadInput("proc-id not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "one"], "Invalid proc-id parameter 'one'"),
+            BadInput("proc-id negative", ["-p", "3", "--num-procs", "1", "--proc-id", "-1"], "Invalid proc-id parameter '-1'"),
             BadInput("proc-id not below num-procs", ["-p", "3", "--num-procs", "2", "--proc-id", "2"], "proc-id 2 must be below num-procs 2"),
             BadInput("num-procs missing in a primary", ["-p", "3", "--proc-id", "0"], "Invalid or missing num-procs parameter"),
             BadInput("num-procs zero", ["-p", "3", "--num-procs", "0", "--proc-id", "0"], "Invalid num-procs parameter '0'"),
             BadInput("more queues than the device allows", ["-p", "3", "--num-procs", "5000", "--proc-id", "0"], "port 0 allows at most"),
+            BadInput("stats-period not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "often"], "Invalid stats-period 'often'"),
             BadInput("unknown option", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--bogus"], "Unknown option '--bogus'"),
             BadInput("no ports at all", ["-p", "3", "--num-procs", "1", "--proc-id", "0"], "No Ethernet ports - bye", vdevs: []),
         ]
