@@ -41,37 +41,33 @@ struct PortTable: @unchecked Sendable {
 /// Everything the loop touches is a plain value or a pointer set up before it starts: the burst
 /// storage is allocated once, counters are written through `LcoreCounters`, and the stop flag is
 /// read once per pass over the ports, so every burst either is fully counted or not started.
-struct Forwarder: ~Copyable {
+struct Forwarder {
     let ports: PortTable
     let range: Range<Int>
     let queue: QueueID
     let counters: LcoreCounters
-    var burst = MbufBurst(capacity: Shared.burstSize)
-
-    init(ports: PortTable, range: Range<Int>, queue: QueueID, counters: LcoreCounters) {
-        self.ports = ports
-        self.range = range
-        self.queue = queue
-        self.counters = counters
-    }
 
     /// Forwards until `Shutdown.requested`. When `report` is given (the main lcore with
     /// `--stats-period`), also prints it when due: one TSC read per pass.
-    mutating func run(report: inout PeriodicReport?) {
+    func run(report: inout PeriodicReport?) {
+        // The burst is a local, so its indices can live in registers across the driver calls.
+        var burst = MbufBurst(capacity: Shared.burstSize)
         if report == nil {
-            while !Shutdown.requested { forwardOnce() }
+            while !Shutdown.requested { forwardOnce(&burst) }
             return
         }
         while !Shutdown.requested {
-            forwardOnce()
+            forwardOnce(&burst)
             let now = rte_get_tsc_cycles()
             if now >= report.unsafelyUnwrapped.next { report!.report(now: now) }
         }
     }
 
     /// One pass: a burst from each port of the slice to its pair.
-    @inline(__always) mutating func forwardOnce() {
+    @inline(__always) func forwardOnce(_ burst: inout MbufBurst) {
         let table = ports.base
+        let queue = queue
+        let counters = counters
         var p = range.lowerBound
         let end = range.upperBound
         while p < end {
@@ -120,7 +116,7 @@ struct ForwardingPlan: Sendable {
         // One print per line, built first, so lines of several lcores do not interleave.
         output("Lcore \(lcore) using ports " + range.map { "\(portList[$0].id) " }.joined())
         output("lcore \(lcore) using queue \(queue) of each port")
-        var forwarder = Forwarder(ports: ports, range: range, queue: queue,
+        let forwarder = Forwarder(ports: ports, range: range, queue: queue,
                                   counters: counters.writer(slot: slots[lcore]!))
         forwarder.run(report: &report)
         return 0
