@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the Swift symmetric_mp against DPDK's C sample (same arguments, same lcores, net_null
 # ports), alternating them over several rounds: see scripts/bench/symmetric.py.
-# Usage: scripts/bench-symmetric.sh [--rounds N] [--seconds S]
+# Usage: scripts/bench-symmetric.sh [--rounds N] [--seconds S] [--only WORD]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of the Swift symmetric_mp against DPDK's C sample, on net_null ports.
 
-Usage: symmetric.py SWIFT_BINARY C_BINARY [--rounds N] [--seconds S]
+Usage: symmetric.py SWIFT_BINARY C_BINARY [--rounds N] [--seconds S] [--only WORD]
 
 Each round runs every scenario once with C and once with Swift (the order alternates from round
 to round), with identical EAL and application arguments. A run's rate is measured from each
@@ -126,16 +126,18 @@ def main():
     ap.add_argument("c")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=4)
+    ap.add_argument("--only", help="run only the scenarios whose name contains this word")
     args = ap.parse_args()
+    scenarios = {n: p for n, p in SCENARIOS.items() if not args.only or args.only in n}
 
     busy = busy_dpdk_processes()
     if busy:
         print("warning: other busy-polling DPDK processes run; figures will be lower and noisier:")
         print("\n".join("  " + b[:150] for b in busy))
 
-    results = {name: [] for name in SCENARIOS}
+    results = {name: [] for name in scenarios}
     for r in range(args.rounds):
-        for name, processes in SCENARIOS.items():
+        for name, processes in scenarios.items():
             order = [("C", args.c), ("Swift", args.swift)]
             if r % 2:
                 order.reverse()
