@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 
+VERBOSE = False
 NULL_PORTS = ["--vdev", "net_null0", "--vdev", "net_null1"]
 STATS = re.compile(r"^Port (\d+): RX - (\d+), TX - (\d+), Drop - (\d+)")
 STARTED = re.compile(r"^lcore \d+ using queue \d+ of each port")
@@ -106,7 +107,11 @@ def run(binary, processes, seconds):
             p.wait_started(30)
         time.sleep(seconds)
         # Secondaries first, as an operator would; every process measures its own window.
-        return sum(p.stop() for p in reversed(procs))
+        rates = [p.stop() for p in reversed(procs)][::-1]
+        if len(rates) > 1 and VERBOSE:
+            print(f"    {os.path.basename(binary)}: per process " + ", ".join(f"{r / 1e6:.1f}" for r in rates)
+                  + f" Mpps; started {procs[1].started - procs[0].started:.2f} s apart", flush=True)
+        return sum(rates)
     finally:
         for p in procs:
             if p.p.poll() is None:
@@ -127,7 +132,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=4)
     ap.add_argument("--only", help="run only the scenarios whose name contains this word")
+    ap.add_argument("--verbose", action="store_true", help="print each process's rate")
     args = ap.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
     scenarios = {n: p for n, p in SCENARIOS.items() if not args.only or args.only in n}
 
     busy = busy_dpdk_processes()
