@@ -25,6 +25,7 @@ import sys
 import time
 
 VERBOSE = False
+SWIFT = None
 NULL_PORTS = ["--vdev", "net_null0", "--vdev", "net_null1"]
 STATS = re.compile(r"^Port (\d+): RX - (\d+), TX - (\d+), Drop - (\d+)")
 STARTED = re.compile(r"^lcore \d+ using queue \d+ of each port")
@@ -80,9 +81,12 @@ class Proc:
             select.select([self.p.stdout], [], [], 0.05)
             self.pump()
 
-    def stop(self, timeout=10):
+    def interrupt(self):
         self.stopped = time.monotonic()
         self.p.send_signal(signal.SIGINT)
+
+    def stop(self, timeout=10):
+        """Waits for the process interrupted by `interrupt()` and returns its rate."""
         deadline = time.monotonic() + timeout
         while self.p.poll() is None and time.monotonic() < deadline:
             select.select([self.p.stdout], [], [], 0.05)
@@ -106,10 +110,13 @@ def run(binary, processes, seconds):
             procs.append(p)
             p.wait_started(30)
         time.sleep(seconds)
-        # Secondaries first, as an operator would; every process measures its own window.
-        rates = [p.stop() for p in reversed(procs)][::-1]
+        # All at once, so no process runs alone at the end of its window (every process
+        # measures its own window from its start line to its SIGINT).
+        for p in procs:
+            p.interrupt()
+        rates = [p.stop() for p in procs]
         if len(rates) > 1 and VERBOSE:
-            print(f"    {os.path.basename(binary)}: per process " + ", ".join(f"{r / 1e6:.1f}" for r in rates)
+            print(f"    {'Swift' if binary == SWIFT else 'C'}: per process " + ", ".join(f"{r / 1e6:.1f}" for r in rates)
                   + f" Mpps; started {procs[1].started - procs[0].started:.2f} s apart", flush=True)
         return sum(rates)
     finally:
@@ -134,8 +141,9 @@ def main():
     ap.add_argument("--only", help="run only the scenarios whose name contains this word")
     ap.add_argument("--verbose", action="store_true", help="print each process's rate")
     args = ap.parse_args()
-    global VERBOSE
+    global VERBOSE, SWIFT
     VERBOSE = args.verbose
+    SWIFT = args.swift
     scenarios = {n: p for n, p in SCENARIOS.items() if not args.only or args.only in n}
 
     busy = busy_dpdk_processes()
