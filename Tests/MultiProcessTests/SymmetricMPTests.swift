@@ -131,10 +131,12 @@ extension MultiProcess {
                 let swift = try RunningProcess(Self.binary, ["-l", "1", "--proc-type=auto"] + group.eal + Self.nullPorts
                                                + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "0"], name: "swift primary")
                 try await swift.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                let c = try Self.startWithSignalsDeliverable(cBinary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
-                                           + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"], name: "C secondary")
-                // The C sample's stdout is a pipe, so fully buffered: nothing shows until it exits.
-                try await Task.sleep(for: .seconds(2.5))
+                // stdbuf: the C sample's stdout is a pipe; line buffering shows when it forwards.
+                let c = try Self.startWithSignalsDeliverable("/usr/bin/stdbuf", ["-oL", cBinary, "--lcores", "2@0", "--proc-type=auto"]
+                                                             + group.eal + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"],
+                                                             name: "C secondary")
+                try await c.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
+                try await Task.sleep(for: .seconds(1.5))
                 #expect(c.isRunning)
                 c.signal(SIGINT)
                 #expect(try await c.waitForExit() == 0)
@@ -146,6 +148,32 @@ extension MultiProcess {
                 #expect(try await swift.waitForExit() == 0)
                 let stats = try Self.expectExactStats(swift, ports: [0, 1])
                 #expect(stats[0]!.rx > 0)
+            }
+        }
+
+        /// The Swift sample runs as a secondary of the C primary, and omits --num-procs (C allows
+        /// that in a secondary): it takes the queue count from the ports.
+        @Test func swiftSecondaryWithCPrimary() async throws {
+            let cBinary = try #require(Binaries.c("symmetric_mp"), "C samples did not build")
+            try await DPDKGroup.with("smp_mixed2") { group in
+                // stdbuf: the C sample's stdout is a pipe; line buffering shows when it forwards.
+                let c = try Self.startWithSignalsDeliverable("/usr/bin/stdbuf", ["-oL", cBinary, "-l", "1", "--proc-type=auto"]
+                                                             + group.eal + Self.nullPorts
+                                                             + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "0"], name: "C primary")
+                try await c.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
+                let swift = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
+                                               + ["--", "-p", "3", "--proc-id", "1"], name: "swift secondary")
+                try await swift.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
+                try await Task.sleep(for: .seconds(1.5))
+
+                swift.signal(SIGINT)
+                #expect(try await swift.waitForExit() == 0)
+                let stats = try Self.expectExactStats(swift, ports: [0, 1])
+                #expect(stats[0]!.rx > 0 && stats[1]!.rx > 0, "Swift secondary forwarded nothing: \(swift.text)")
+
+                c.signal(SIGINT)
+                #expect(try await c.waitForExit() == 0)
+                #expect(Self.parseStats(c.text)[0].map { $0.rx > 0 } == true, "C primary forwarded nothing: \(c.text)")
             }
         }
 
