@@ -15,7 +15,7 @@ import Testing
             try port.configure(rxQueues: 3, txQueues: 2, .init())
             let info = try port.info()
             guard info.configuredRxQueues == 3, info.configuredTxQueues == 2 else { exit(3) }
-            eal.cleanup()
+            eal.cleanupRemovingSharedFiles() // also the runtime dir, which --no-shconf still creates
         }
     }
 
