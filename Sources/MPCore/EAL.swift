@@ -32,6 +32,11 @@ public struct EAL: ~Copyable, Sendable {
         guard !EAL.initialised.exchange(true, ordering: .relaxed) else {
             throw DPDKError(code: EALREADY, attempted: "initialising the EAL a second time")
         }
+        // A launcher may start us with signals blocked (Foundation's Process does), and the
+        // EAL's threads inherit the mask: start them from an empty one, as a shell would.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
         // rte_eal_init permutes argv (getopt), so hand it a private copy it may reorder.
         let cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }

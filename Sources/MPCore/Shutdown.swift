@@ -21,13 +21,14 @@ public enum Shutdown {
         action.sa_flags = 0 // no SA_RESTART: a blocking read (the simple_mp prompt) wakes with EINTR
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
-        // A parent may have started us with these blocked (some process launchers do): unblock
-        // them in this thread, so that they are delivered at least here.
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        // A parent may start us with these signals blocked (Foundation's Process spawns from a
+        // thread that blocks nearly all of them), and a blocked signal never reaches the handler.
+        // Threads inherit the mask, so unblocking here, before rte_eal_init, covers the EAL's too.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// True once a stop was requested, by a signal or by `request()`.
