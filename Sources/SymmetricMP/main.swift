@@ -108,7 +108,7 @@ do {
     let eal = try EAL(arguments: CommandLine.arguments)
     status = run(eal: eal, program: program).status
     // The group's files go with the last process out; while others run they stay, for restarts.
-    eal.cleanup()
+    eal.cleanup(exitStatus: status)
 } catch {
     printError("Error: Cannot init EAL: \(error)")
     status = 1
