@@ -32,6 +32,11 @@ public struct EAL: ~Copyable, Sendable {
         guard !EAL.initialised.exchange(true, ordering: .relaxed) else {
             throw DPDKError(code: EALREADY, attempted: "initialising the EAL a second time")
         }
+        // A launcher may start us with signals blocked (Foundation's Process does), and the
+        // EAL's threads inherit the mask: start them from an empty one, as a shell would.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
         // rte_eal_init permutes argv (getopt), so hand it a private copy it may reorder.
         let cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
@@ -53,13 +58,19 @@ public struct EAL: ~Copyable, Sendable {
     /// Waits for the worker lcores, releases the EAL's resources (`rte_eal_cleanup`) and, if no
     /// other process of the group still runs, removes its hugepage files and runtime dir.
     /// After this no DPDK call is valid.
-    public consuming func cleanup() {
+    /// - Parameter exitStatus: the status the program will exit with. Should DPDK's cleanup
+    ///   stall (see `CleanupWatchdog`), the process exits with it after two seconds.
+    public consuming func cleanup(exitStatus: Int32 = 0) {
+        self.exitStatus = exitStatus
         // deinit runs when `self` is consumed here, and performs the cleanup once.
     }
 
+    /// The status to exit with if DPDK's cleanup stalls in `deinit`.
+    private var exitStatus: Int32 = 0
+
     deinit {
         rte_eal_mp_wait_lcore()
-        rte_eal_cleanup()
+        CleanupWatchdog.cleanup(exitStatus: exitStatus)
         files.removeUnused()
     }
 

@@ -54,6 +54,11 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
         public let rxOffloadCapabilities: UInt64
         public let txOffloadCapabilities: UInt64
         public let flowTypeRSSOffloads: UInt64
+        /// RX queues the port is configured with now (`nb_rx_queues`; 0 before `configure`).
+        /// Shared with secondaries: they read what the primary configured.
+        public let configuredRxQueues: Int
+        /// TX queues the port is configured with now (`nb_tx_queues`; 0 before `configure`).
+        public let configuredTxQueues: Int
         let raw: rte_eth_dev_info
     }
 
@@ -63,7 +68,8 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
         return Info(driverName: raw.driver_name.map { String(cString: $0) } ?? "?",
                     maxRxQueues: Int(raw.max_rx_queues), maxTxQueues: Int(raw.max_tx_queues),
                     rxOffloadCapabilities: raw.rx_offload_capa, txOffloadCapabilities: raw.tx_offload_capa,
-                    flowTypeRSSOffloads: raw.flow_type_rss_offloads, raw: raw)
+                    flowTypeRSSOffloads: raw.flow_type_rss_offloads,
+                    configuredRxQueues: Int(raw.nb_rx_queues), configuredTxQueues: Int(raw.nb_tx_queues), raw: raw)
     }
 
     /// The NUMA socket the device sits on (`rte_eth_dev_socket_id`).

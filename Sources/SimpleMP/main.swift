@@ -26,7 +26,12 @@ func simpleMP() -> Int32 {
             : "simple_mp: cannot initialise the EAL (\(error.message)); see the EAL messages above")
         return 1
     }
+    let status = run(eal)
+    eal.cleanup(exitStatus: status) // waits for the receivers, which stop on Shutdown.requested
+    return status
+}
 
+func run(_ eal: borrowing EAL) -> Int32 {
     // The one place the role matters: create, or look up; everything after is role-blind.
     let sendRing: Ring, receiveRing: Ring, messagePool: Mempool
     do {
@@ -61,7 +66,7 @@ func simpleMP() -> Int32 {
 
     while receiversStarted.load(ordering: .acquiring) < eal.workerLcores.count { usleep(100) }
     runPrompt(sendRing: sendRing, pool: messagePool)
-    Shutdown.request() // the receivers stop; the EAL's cleanup waits for them
+    Shutdown.request() // the receivers stop at their next poll
     return 0
 }
 

@@ -1,1 +1,116 @@
-print("not yet")
+// symmetric_mp: DPDK's symmetric multi-process sample (examples/multi_process/symmetric_mp) in
+// Swift. Every process, primary or secondary, polls queue `--proc-id` of each selected port and
+// forwards port 2k <-> 2k+1 unchanged. Reads as the C sample does: options, ordered init (the
+// primary creates the pool and configures the ports, secondaries look them up), the datapath
+// loop (Forwarding.swift), statistics (Statistics.swift).
+import Glibc
+import MPCore
+
+/// Prints a line to standard output and shows it now, also when stdout is a pipe.
+func output(_ text: String, terminator: String = "\n") {
+    print(text, terminator: terminator)
+    fflush(nil) // (Swift 6 cannot name `stdout` itself; nil flushes every stream)
+}
+
+/// Writes a line to standard error (unbuffered).
+func printError(_ text: String) {
+    fflush(nil) // what stdout holds comes first
+    let line = text + "\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+}
+
+/// How `run` ended.
+enum Outcome {
+    /// Forwarded until SIGINT or SIGTERM: exit 0.
+    case stopped
+    /// `--help`: exit 0, nothing was shared yet.
+    case help
+    /// A mistake on the command line or a failed initialisation: exit 1.
+    case failed
+
+    var status: Int32 { self == .failed ? 1 : 0 }
+}
+
+/// Runs the application on an initialised EAL. Every failure path returns here, so the caller
+/// always cleans the EAL up (nothing stays in hugepages).
+func run(eal: borrowing EAL, program: String) -> Outcome {
+    func usageFailure(_ message: String) -> Outcome {
+        printError("Error: \(message)")
+        printError(Options.usage(program: program))
+        return .failed
+    }
+
+    // 1. Options, checked against the ports the EAL found.
+    guard EthPort.availableCount > 0 else { return usageFailure("No Ethernet ports - bye") }
+    let role = eal.role
+    let options: Options
+    do {
+        options = try Options.parse(Array(eal.applicationArguments.dropFirst()), role: role)
+    } catch where error.isHelp {
+        output(Options.usage(program: program))
+        return .help
+    } catch {
+        return usageFailure(error.message)
+    }
+
+    // 2. The mbuf pool and the ports: the one place where primary and secondary differ.
+    let pool: PacketPool
+    do {
+        switch role {
+        case .primary:
+            pool = try PacketPool.create(name: Shared.mbufPoolName, count: Shared.mbufCount,
+                                         cacheSize: Shared.mbufCacheSize)
+            for port in options.ports {
+                try initialisePort(port, pool: pool, queues: options.numProcs)
+            }
+            checkAllPortsLinkStatus(options.ports)
+        case .secondary:
+            pool = try PacketPool.lookup(name: Shared.mbufPoolName)
+        }
+    } catch {
+        printError("\nError: \(error)")
+        return .failed
+    }
+    _ = pool // the ports' RX queues fill from it; the loop itself never touches it
+
+    // 3. Forward on every lcore until SIGINT or SIGTERM.
+    let lcores = eal.lcores
+    let plan = ForwardingPlan(
+        ports: PortTable(options.ports),
+        assignment: assignPortsToLcores(lcores, portCount: options.ports.count),
+        slots: Dictionary(uniqueKeysWithValues: lcores.enumerated().map { ($1, $0) }),
+        counters: CounterTable(slots: lcores.count, portCount: options.ports.count),
+        queue: QueueID(UInt16(options.procID)), mainLcore: eal.mainLcore,
+        statsPeriod: options.statsPeriod, portList: options.ports)
+    defer {
+        plan.counters.deallocate()
+        plan.ports.deallocate()
+    }
+    output("APP: Finished Process Init.")
+    do {
+        _ = try eal.runOnAllLcores { plan.runLcore($0) }
+    } catch {
+        Shutdown.request() // stop the lcores that did start
+        eal.waitForWorkers()
+        printError("Error: \(error)")
+        return .failed
+    }
+
+    // 4. Statistics, exact: every lcore has stopped at a burst boundary.
+    printFinalStatistics(ports: options.ports, counters: plan.counters, signal: Shutdown.signal)
+    return .stopped
+}
+
+Shutdown.installHandlers()
+let program = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "symmetric_mp") } ?? "symmetric_mp"
+let status: Int32
+do {
+    let eal = try EAL(arguments: CommandLine.arguments)
+    status = run(eal: eal, program: program).status
+    // The group's files go with the last process out; while others run they stay, for restarts.
+    eal.cleanup(exitStatus: status)
+} catch {
+    printError("Error: Cannot init EAL: \(error)")
+    status = 1
+}
+exit(status)

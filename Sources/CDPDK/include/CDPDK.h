@@ -37,6 +37,19 @@ static inline int cdpdk_errno(void) { return rte_errno; }
 static inline FILE *cdpdk_stdout(void) { return stdout; }
 static inline FILE *cdpdk_stderr(void) { return stderr; }
 
+/* ---- the stop flag --------------------------------------------------------------------------- */
+
+/* SIGINT/SIGTERM store the signal number here; polling loops read it once per burst. A C global
+ * with inline relaxed accessors is a plain load in the loop, where a Swift global would cost an
+ * accessor call (lazy initialisation check) on every read. Defined in shim.c. */
+extern int cdpdk_stop_flag;
+static inline int cdpdk_stop_requested(void) { return __atomic_load_n(&cdpdk_stop_flag, __ATOMIC_RELAXED); }
+static inline void cdpdk_set_stop(int value) { __atomic_store_n(&cdpdk_stop_flag, value, __ATOMIC_RELAXED); }
+
+/* An int shared between two threads of this process: a flag set once (acquire/release). */
+static inline int cdpdk_flag_load(const int *f) { return __atomic_load_n(f, __ATOMIC_ACQUIRE); }
+static inline void cdpdk_flag_store(int *f, int v) { __atomic_store_n(f, v, __ATOMIC_RELEASE); }
+
 /* ---- lcores ---------------------------------------------------------------------------------- */
 
 /* RTE_LCORE_FOREACH_WORKER is a macro; this is its step. Returns RTE_MAX_LCORE past the last. */

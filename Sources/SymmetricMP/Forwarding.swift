@@ -1,0 +1,133 @@
+import CDPDK
+import Glibc
+import MPCore
+
+/// Which slice of the selected ports each lcore polls (C: `assign_ports_to_cores`): port pairs
+/// spread evenly over all lcores in id order, the first lcores taking one extra pair each.
+/// - Returns: for every lcore, a range of indices into the selected-port list (maybe empty).
+func assignPortsToLcores(_ lcores: [LcoreID], portCount: Int) -> [LcoreID: Range<Int>] {
+    let pairs = portCount / 2
+    let perLcore = pairs / lcores.count
+    var extra = pairs % lcores.count
+    var assigned = 0
+    var result: [LcoreID: Range<Int>] = [:]
+    for lcore in lcores.sorted() {
+        var n = perLcore * 2
+        if extra > 0 { n += 2; extra -= 1 }
+        result[lcore] = assigned..<(assigned + n)
+        assigned += n
+    }
+    return result
+}
+
+/// The selected ports in a plain C array, allocated once and shared read-only by the lcores,
+/// so the loop reads them without array bounds checks or reference counting.
+struct PortTable: @unchecked Sendable {
+    let base: UnsafeMutablePointer<EthPort>
+    let count: Int
+
+    init(_ ports: [EthPort]) {
+        count = ports.count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(from: ports, count: count)
+    }
+
+    func deallocate() { base.deallocate() }
+}
+
+/// The forwarding work of one lcore: ports `range` of `ports`, queue `queue` of each, forwarding
+/// port `p` to port `p ^ 1` unchanged (C: `lcore_main`).
+///
+/// Everything the loop touches is a plain value or a pointer set up before it starts: the burst
+/// storage is allocated once, counters are written through `LcoreCounters`, and the stop flag is
+/// read once per pass over the ports, so every burst either is fully counted or not started.
+struct Forwarder {
+    let ports: PortTable
+    let range: Range<Int>
+    let queue: QueueID
+    let counters: LcoreCounters
+
+    /// Forwards until `Shutdown.requested`. When `report` is given (the main lcore with
+    /// `--stats-period`), also prints it when due: one TSC read per pass.
+    func run(report: inout PeriodicReport?) {
+        // The burst is a local, so its indices can live in registers across the driver calls.
+        var burst = MbufBurst(capacity: Shared.burstSize)
+        if report == nil {
+            while !Shutdown.requested { forwardOnce(&burst) }
+            return
+        }
+        while !Shutdown.requested {
+            forwardOnce(&burst)
+            let now = rte_get_tsc_cycles()
+            if now >= report.unsafelyUnwrapped.next { report!.report(now: now) }
+        }
+    }
+
+    /// One pass: a burst from each port of the slice to its pair.
+    @inline(__always) func forwardOnce(_ burst: inout MbufBurst) {
+        let table = ports.base
+        let queue = queue
+        let counters = counters
+        var p = range.lowerBound
+        let end = range.upperBound
+        while p < end {
+            let src = table[p]
+            let dst = table[p ^ 1] // 0 <-> 1, 2 <-> 3, ...
+            let received = src.receive(queue: queue, into: &burst)
+            if received != 0 {
+                counters.addRx(port: p, received)
+                let sent = dst.transmit(queue: queue, from: &burst)
+                counters.addTx(port: p ^ 1, sent)
+                if sent != received {
+                    // What the device refused is freed and counted as dropped on its port.
+                    counters.addDrop(port: p ^ 1, burst.free())
+                }
+            }
+            p &+= 1
+        }
+    }
+}
+
+/// What every lcore of this process needs to know: built once by `main`, then read-only.
+struct ForwardingPlan: Sendable {
+    let ports: PortTable
+    let assignment: [LcoreID: Range<Int>]
+    /// Lcore slot numbers into `counters`.
+    let slots: [LcoreID: Int]
+    let counters: CounterTable
+    let queue: QueueID
+    let mainLcore: LcoreID
+    let statsPeriod: Double?
+    /// The selected ports as an array, for messages and reports (never touched by the loop).
+    let portList: [EthPort]
+
+    /// The body of each lcore (C: `lcore_main`): prints what it does, then forwards until stopped.
+    func runLcore(_ lcore: LcoreID) -> Int32 {
+        let range = assignment[lcore] ?? 0..<0
+        var report: PeriodicReport? = nil
+        if lcore == mainLcore, let seconds = statsPeriod {
+            report = PeriodicReport(ports: portList, counters: counters, seconds: seconds)
+        }
+        if range.isEmpty {
+            output("Lcore \(lcore) has nothing to do")
+            if var report { reportUntilStopped(&report) }
+            return 0
+        }
+        // One print per line, built first, so lines of several lcores do not interleave.
+        output("Lcore \(lcore) using ports " + range.map { "\(portList[$0].id) " }.joined())
+        output("lcore \(lcore) using queue \(queue) of each port")
+        let forwarder = Forwarder(ports: ports, range: range, queue: queue,
+                                  counters: counters.writer(slot: slots[lcore]!))
+        forwarder.run(report: &report)
+        return 0
+    }
+
+    /// The main lcore without ports: wakes every 10 ms to print the report when due.
+    private func reportUntilStopped(_ report: inout PeriodicReport) {
+        while !Shutdown.requested {
+            usleep(10_000)
+            let now = rte_get_tsc_cycles()
+            if now >= report.next { report.report(now: now) }
+        }
+    }
+}

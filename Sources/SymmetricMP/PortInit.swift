@@ -1,0 +1,66 @@
+import Glibc
+import MPCore
+
+/// Names and sizes shared by every symmetric_mp process of a group, C or Swift.
+enum Shared {
+    /// The mbuf pool the primary creates and secondaries look up (`_SMP_MBUF_POOL`).
+    static let mbufPoolName = "SMP_MBUF_POOL"
+    /// `NB_MBUFS`: 64k mbufs.
+    static let mbufCount = 64 * 1024
+    /// `MBUF_CACHE_SIZE`.
+    static let mbufCacheSize = 256
+    /// `RX_RING_SIZE` / `TX_RING_SIZE`, before the device adjusts them.
+    static let ringSize = 1024
+    /// `PKT_BURST`.
+    static let burstSize = 32
+}
+
+/// Prints text that does not end a line, and shows it now (C: `printf` then `fflush`).
+func printPartial(_ text: String) { output(text, terminator: "") }
+
+/// Configures and starts one port as the C sample's `smp_port_init` does: `queues` RX and TX
+/// queues, RSS on IP, fast-free when offered, rx_drop_en, promiscuous mode. Primary only.
+func initialisePort(_ port: EthPort, pool: PacketPool, queues: Int) throws(DPDKError) {
+    printPartial("# Initialising port \(port.id)... ")
+    let requested = EthPort.Configuration(rssHashFunctions: EthPort.Configuration.rssIP,
+                                          rxOffloads: EthPort.Configuration.rxChecksum)
+    let config = try port.configureWithFallbacks(rxQueues: queues, txQueues: queues, requested: requested) {
+        output($0)
+    }
+    let descriptors = try port.adjustDescriptors(rx: Shared.ringSize, tx: Shared.ringSize)
+    for q in 0..<queues {
+        try port.setupRxQueue(QueueID(UInt16(q)), descriptors: descriptors.rx, pool: pool,
+                              offloads: config.rxOffloads, dropWhenFull: true)
+    }
+    for q in 0..<queues {
+        try port.setupTxQueue(QueueID(UInt16(q)), descriptors: descriptors.tx, offloads: config.txOffloads)
+    }
+    try port.enablePromiscuous()
+    try port.start()
+}
+
+/// Waits up to 9 s for the links to come up, printing a dot per 100 ms, then prints each link's
+/// state (C: `check_all_ports_link_status`, same output).
+func checkAllPortsLinkStatus(_ ports: [EthPort]) {
+    let interval: UInt32 = 100_000 // 100 ms
+    let maxChecks = 90 // 9 s
+    printPartial("\nChecking link status")
+    for count in 0...maxChecks {
+        let allUp = ports.allSatisfy { (try? $0.link().isUp) ?? false }
+        if !allUp {
+            printPartial(".")
+            usleep(interval)
+        }
+        if allUp || count == maxChecks - 1 {
+            output("done")
+            break
+        }
+    }
+    for port in ports {
+        do {
+            output("Port \(port.id) \(try port.link())")
+        } catch {
+            output("Port \(port.id) link get failed: \(error.message)")
+        }
+    }
+}
