@@ -35,7 +35,7 @@ ADDR_A, ADDR_B = "198.18.0.1", "198.18.0.2"
 # name, title, unit, better ("higher"/"lower"), has a testpmd ceiling
 SCENARIOS = [
     ("sym1", "symmetric_mp, 1 process (net_null)", "Mpps", "higher", True),
-    ("sym2", "symmetric_mp, 2 processes (net_null)", "Mpps", "higher", False),
+    ("sym2", "symmetric_mp, 2 processes (net_null)", "Mpps", "higher", False),  # -l 1 and --lcores 2@0
     ("cs1", "mp_server + 1 mp_client (net_null)", "Mpps", "higher", False),
     ("cs2", "mp_server + 2 mp_clients (net_null)", "Mpps", "higher", False),
     ("sym1_tcp", "symmetric_mp, TCP (iperf3, net_tap)", "Gbit/s", "higher", True),
@@ -279,6 +279,16 @@ class Bench:
             rate += sum(ports.values()) / (t1 - t0)  # packets sent on, per second
         return rate / 1e6
 
+    def symmetric_null(self, impl, nprocs):
+        """symmetric_mp on net_null, measured by scripts/bench/symmetric.py (the per-sample
+        benchmark behind scripts/bench-symmetric.sh): the same scenarios, lcores and method, so
+        the figures here and in docs/performance-symmetric.md are comparable."""
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import symmetric as smp
+        word = "one process" if nprocs == 1 else "two processes"
+        name = next(n for n in smp.SCENARIOS if n.startswith(word))
+        return smp.run(self.bin[impl]["symmetric_mp"], smp.SCENARIOS[name], self.seconds) / 1e6
+
     def testpmd(self, vdevs, traffic=False):
         pre = self.prefix()
         p = self.start("testpmd", None, ["-l", "0-1"] + self.eal(pre) + vdevs
@@ -332,10 +342,10 @@ class Bench:
     def figure(self, scenario, impl):
         """Runs one scenario with one implementation; returns its figure."""
         try:
-            if scenario == "sym1":
-                return self.testpmd(NULL_VDEVS) if impl == "testpmd" else self.symmetric(impl, 1, NULL_VDEVS)
-            if scenario == "sym2":
-                return self.symmetric(impl, 2, NULL_VDEVS)
+            if scenario == "sym1" and impl == "testpmd":
+                return self.testpmd(NULL_VDEVS)
+            if scenario in ("sym1", "sym2"):
+                return self.symmetric_null(impl, 1 if scenario == "sym1" else 2)
             if scenario in ("cs1", "cs2"):
                 return self.client_server(impl, int(scenario[2]), NULL_VDEVS)
             if scenario.startswith("sym1_"):
