@@ -306,9 +306,9 @@ class Bench:
 
     def client_server(self, impl, nclients, vdevs, traffic=False):
         """Server on CPU 0 (-l 0: RX only, no statistics lcore), clients on CPU 1. Throughput is
-        what the clients forwarded: the ports' TX counters, read by dpdk-proc-info (a secondary,
-        the same for Swift and C) at both ends of a window that opens one second after the
-        clients attached (as scripts/bench-client-server.sh measures)."""
+        what the clients forwarded: the ports' TX counters at both ends of a window that opens
+        one second after the clients attached (scripts/bench-client-server.sh's method, its
+        "whole window" figure)."""
         pre = self.prefix()
         server = self.start(impl, "mp_server", ["-l", "0"] + self.eal(pre) + vdevs
                             + ["--", "-p", "3", "-n", str(nclients)], label=f"{impl} mp_server")
@@ -328,16 +328,20 @@ class Bench:
         return (b - a) / (tb - ta) / 1e6
 
     def port_tx(self, prefix):
-        """Sum of the ports' TX-packets counters (dpdk-proc-info --stats) and when they were read."""
-        t0 = time.monotonic()
-        out = subprocess.run(["dpdk-proc-info", f"--file-prefix={prefix}", "--no-pci", "--log-level=lib.eal:error",
-                              "--proc-type=secondary", "--", "--stats"], capture_output=True, text=True,
-                             timeout=30).stdout
-        t1 = time.monotonic()
-        counts = [int(x) for x in re.findall(r"^\s*TX-packets:\s+(\d+)", out, re.M)]
-        if not counts:
-            raise RuntimeError(f"dpdk-proc-info printed no TX-packets:\n{out[-2000:]}")
-        return sum(counts), (t0 + t1) / 2
+        """Sum of the ports' TX packet counters and when they were read, through the server's
+        telemetry socket (`/ethdev/stats,N`, answered by the primary's telemetry thread in about
+        a millisecond), as scripts/bench-client-server.sh reads them."""
+        import socket
+        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
+            sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
+            sock.recv(4096)  # greeting
+            t0 = time.monotonic()
+            total = 0
+            for port in (0, 1):
+                sock.send(f"/ethdev/stats,{port}".encode())
+                total += json.loads(sock.recv(65536))["/ethdev/stats"]["opackets"]
+            t1 = time.monotonic()
+        return total, (t0 + t1) / 2
 
     def figure(self, scenario, impl):
         """Runs one scenario with one implementation; returns its figure."""
