@@ -148,6 +148,11 @@ static inline volatile uint64_t *cdpdk_cs_tx_drop_counters(struct cdpdk_cs_port_
     return pi->tx_stats[client].tx_drop;
 }
 static inline uint16_t *cdpdk_cs_port_ids(struct cdpdk_cs_port_info *pi) { return pi->id; }
+/* struct cdpdk_cs_port_info is cache-aligned, so Swift does not import it: its size and
+ * num_ports come through here (the memzone arrives in Swift as an OpaquePointer). */
+static const size_t cdpdk_cs_port_info_size = sizeof(struct cdpdk_cs_port_info);
+static inline uint16_t cdpdk_cs_num_ports(const struct cdpdk_cs_port_info *pi) { return pi->num_ports; }
+static inline void cdpdk_cs_set_num_ports(struct cdpdk_cs_port_info *pi, uint16_t n) { pi->num_ports = n; }
 
 /* ---- counters in shared memory ------------------------------------------------------------- */
 
