@@ -1,1 +1,79 @@
-print("not yet")
+// mp_server: the primary of DPDK's client_server_mp sample, in Swift.
+//
+//   mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS
+//
+// Receives on every port of PORTMASK and distributes the packets round-robin over the rings of
+// NUM_CLIENTS mp_client processes (Swift or C), which forward them. A second lcore, if given,
+// shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
+// prints the final statistics and exits 0.
+import ClientServerShared
+@preconcurrency import Glibc
+import MPCore
+
+/// Prints one error line (to stderr, flushed before anything that follows on stdout).
+func printError(_ message: String) {
+    fflush(stdout)
+    fputs("ERROR: \(message)\n", stderr)
+}
+
+/// The whole server: EAL, options, init, forwarding, final statistics. Returns the exit status;
+/// the EAL is cleaned up when `eal` goes out of scope, on every path.
+func runServer(_ arguments: [String]) -> Int32 {
+    let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_server") } ?? "mp_server"
+    Shutdown.installHandlers()
+    let eal: EAL
+    do {
+        eal = try EAL(arguments: arguments)
+    } catch {
+        printError("Cannot initialise the EAL: \(error)")
+        return 1
+    }
+    guard eal.role == .primary else {
+        printError("mp_server must run as the primary process (it creates the shared objects), not as a secondary")
+        return 1
+    }
+
+    let options: ServerOptions
+    do {
+        options = try ServerOptions.parse(Array(eal.applicationArguments.dropFirst()),
+                                          available: EthPort.all.map(\.id))
+    } catch {
+        if !error.isHelp { printError(error.message) }
+        print(ServerOptions.usage(program: program))
+        return error.isHelp ? 0 : 1
+    }
+
+    let state: ServerState
+    do {
+        state = try ServerState.initialise(options)
+    } catch {
+        printError(error.message)
+        return 1
+    }
+    print("APP: Finished Process Init.")
+
+    let counters = ClientCounters(clients: options.numClients)
+    defer { counters.deallocate() }
+    let display = StatsDisplay(state: state, clients: counters)
+
+    // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
+    if let statsLcore = eal.workerLcores.first {
+        do {
+            try eal.launch(on: statsLcore) { display.run(on: statsLcore); return 0 }
+        } catch {
+            printError("Cannot start the statistics display on lcore \(statsLcore): \(error)")
+        }
+    }
+
+    var forwarder = Forwarder(state: state, clients: counters)
+    forwarder.run()
+    eal.waitForWorkers()
+
+    print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
+    print(display.render(), terminator: "")
+    fflush(stdout)
+    return 0
+}
+
+setvbuf(stdout, nil, _IOLBF, 0)
+exit(runServer(CommandLine.arguments))
