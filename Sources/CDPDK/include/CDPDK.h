@@ -82,6 +82,18 @@ static inline uint16_t cdpdk_eth_tx_buffer_length(const struct rte_eth_dev_tx_bu
     return b->length;
 }
 
+/* Frees what a TX buffer holds without sending it, through its error callback so the drops
+ * are counted: for when the port must not be touched (the primary is gone). pkts[] is a
+ * flexible array member, which Swift does not import. */
+static inline uint16_t cdpdk_eth_tx_buffer_drop(struct rte_eth_dev_tx_buffer *b) {
+    uint16_t n = b->length;
+    if (n != 0) {
+        b->length = 0;
+        b->error_callback(b->pkts, n, b->error_userdata);
+    }
+    return n;
+}
+
 /* The RSS and offload flags are RTE_BIT64() macros, which Swift does not import. */
 static const uint64_t cdpdk_eth_rss_ip = RTE_ETH_RSS_IP;
 static const uint64_t cdpdk_eth_rx_offload_checksum = RTE_ETH_RX_OFFLOAD_CHECKSUM;
