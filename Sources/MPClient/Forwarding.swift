@@ -1,0 +1,94 @@
+// mp_client/client.c: the main loop and handle_packet.
+import ClientServerShared
+import MPCore
+
+/// Why the loop ended.
+enum StopReason {
+    /// SIGINT or SIGTERM.
+    case requested
+    /// The primary (mp_server) exited: nothing more will arrive.
+    case serverGone
+}
+
+/// The client's datapath: dequeue from its ring, send each packet out of the port paired with
+/// the one it arrived on through a 32-packet TX buffer, and flush the buffers when the ring
+/// comes up empty. TX and TX drops are counted in this client's slot of the port info.
+struct ClientForwarder: ~Copyable {
+    let ring: Ring
+    /// By input port id: position of the output port (see `ClientSetup.outputOf`).
+    let outputOf: [Int]
+    /// `tx_stats[client].tx[port]`, by position.
+    let txCount: [SharedCounter]
+    /// One TX buffer per port, by position.
+    var txBuffers: FixedArray<TxBuffer>
+    /// Dequeued packets (`pkts[PKT_READ_SIZE]`), allocated once.
+    var burst = MbufBurst(capacity: ClientServer.burstSize)
+
+    /// Packets taken from the ring.
+    private(set) var received: UInt64 = 0
+    /// Packets from a port the server does not pair (none with a well-formed port info): freed.
+    private(set) var unroutable: UInt64 = 0
+
+    init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>) {
+        ring = setup.ring
+        outputOf = setup.outputOf
+        txCount = setup.ports.map { setup.portInfo.tx(client: setup.clientID, port: $0.id) }
+        self.txBuffers = txBuffers
+    }
+
+    /// Forwards until shutdown, or until the server is gone. Checks on the server cost nothing
+    /// while packets flow: only an empty poll reads the TSC, and only every `checkInterval`
+    /// cycles does it ask the EAL whether the primary is alive (a few system calls).
+    mutating func run(eal: borrowing EAL, checkInterval: UInt64) -> StopReason {
+        var needFlush = false
+        var nextCheck = TSC.now &+ checkInterval
+        while !Shutdown.requested {
+            let n = ring.dequeueBurst(into: &burst)
+            if n == 0 {
+                if needFlush {
+                    flushAll()
+                    needFlush = false
+                } else {
+                    let now = TSC.now
+                    if now >= nextCheck {
+                        if !eal.primaryIsAlive { return .serverGone }
+                        nextCheck = now &+ checkInterval
+                    }
+                }
+                continue
+            }
+            received &+= UInt64(truncatingIfNeeded: n)
+            while let mbuf = burst.popFirst() {
+                handlePacket(mbuf)
+            }
+            needFlush = true
+        }
+        return .requested
+    }
+
+    /// `handle_packet`: into the TX buffer of the paired port.
+    @inline(__always)
+    private mutating func handlePacket(_ mbuf: consuming Mbuf) {
+        let input = Int(mbuf.port.rawValue)
+        let out = input < outputOf.count ? outputOf[input] : -1
+        guard out >= 0 else {
+            unroutable &+= 1
+            return // mbuf freed here
+        }
+        let sent = txBuffers[out].buffer(mbuf)
+        if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
+    }
+
+    /// Frees what every TX buffer holds without sending, counted as dropped.
+    mutating func dropAll() {
+        for i in 0..<txBuffers.count { txBuffers[i].dropAll() }
+    }
+
+    /// Sends what every TX buffer holds; what a port refuses is freed and counted as dropped.
+    mutating func flushAll() {
+        for i in 0..<txBuffers.count {
+            let sent = txBuffers[i].flush()
+            if sent > 0 { txCount[i].add(UInt64(truncatingIfNeeded: sent)) }
+        }
+    }
+}
