@@ -40,7 +40,7 @@ func runClient(_ arguments: [String]) -> Int32 {
     do {
         eal = try EAL(arguments: arguments)
     } catch {
-        printError("Cannot initialise the EAL as a secondary process: is the server running? (\(error))")
+        printError("Cannot initialise the EAL as a secondary process (\(error.message)): is the server running?")
         return 1
     }
     guard eal.role == .secondary else {

@@ -40,8 +40,9 @@ extension ServerOptions {
     /// Parses the arguments after `--` (`parse_app_args`). Unlike the C sample, a mask that names
     /// a port that does not exist is an error, not a warning, and a client count above
     /// MAX_CLIENTS is refused rather than truncated to 8 bits.
-    /// - Parameter available: the ports the EAL found (`RTE_ETH_FOREACH_DEV`).
-    static func parse(_ arguments: [String], available: [PortID]) throws(UsageError) -> ServerOptions {
+    /// - Parameter available: the ports the EAL found (`RTE_ETH_FOREACH_DEV`); nil before the
+    ///   EAL is initialised, to check everything but the ports' existence and count.
+    static func parse(_ arguments: [String], available: [PortID]?) throws(UsageError) -> ServerOptions {
         let raw: ServerArguments
         do {
             raw = try ServerArguments.parse(arguments)
@@ -54,14 +55,14 @@ extension ServerOptions {
         let ports = try parsePortmask(mask, available: available)
         guard let clients = raw.numClients else { throw UsageError(message: "missing number of clients (-n NUM_CLIENTS)") }
         let numClients = try parseNumClients(clients)
-        guard ports.count % 2 == 0 else {
+        guard available == nil || ports.count % 2 == 0 else {
             throw UsageError(message: "application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
         }
         return ServerOptions(ports: ports, numClients: numClients)
     }
 
     /// `parse_portmask`: a hexadecimal mask (optional 0x), non-zero, naming only present ports.
-    static func parsePortmask(_ text: String, available: [PortID]) throws(UsageError) -> [PortID] {
+    static func parsePortmask(_ text: String, available: [PortID]?) throws(UsageError) -> [PortID] {
         var digits = Substring(text)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         guard !digits.isEmpty, let mask = UInt64(digits, radix: 16) else {
@@ -71,15 +72,15 @@ extension ServerOptions {
         var ports: [PortID] = []
         var missing: [Int] = []
         for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
-            if bit <= Int(UInt16.max), available.contains(PortID(UInt16(bit))) {
-                ports.append(PortID(UInt16(bit)))
-            } else {
+            if let available, !available.contains(PortID(UInt16(bit))) {
                 missing.append(bit)
+            } else {
+                ports.append(PortID(UInt16(bit)))
             }
         }
         guard missing.isEmpty else {
             let names = missing.map(String.init).joined(separator: ", ")
-            throw UsageError(message: "invalid port mask '\(text)': no port \(names) (\(available.count) ports available)")
+            throw UsageError(message: "invalid port mask '\(text)': no port \(names) (\(available?.count ?? 0) ports available)")
         }
         return ports
     }

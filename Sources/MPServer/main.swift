@@ -20,6 +20,17 @@ func printError(_ message: String) {
 /// the EAL is cleaned up when `eal` goes out of scope, on every path.
 func runServer(_ arguments: [String]) -> Int32 {
     let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_server") } ?? "mp_server"
+    // The options after `--` are checked before the EAL starts, as far as they can be without
+    // it, so that most mistakes leave no DPDK state behind; the ports are checked below.
+    do {
+        let app = arguments.firstIndex(of: "--").map { Array(arguments[($0 + 1)...]) } ?? []
+        _ = try ServerOptions.parse(app, available: nil)
+    } catch {
+        if !error.isHelp { printError(error.message) }
+        print(ServerOptions.usage(program: program))
+        return error.isHelp ? 0 : 1
+    }
+
     Shutdown.installHandlers()
     let eal: EAL
     do {
@@ -67,11 +78,13 @@ func runServer(_ arguments: [String]) -> Int32 {
 
     var forwarder = Forwarder(state: state, clients: counters)
     forwarder.run()
+    _ = consume forwarder // frees its (empty) bursts while the EAL is alive
     eal.waitForWorkers()
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
     print(display.render(), terminator: "")
     fflush(stdout)
+    eal.cleanup()
     return 0
 }
 
