@@ -36,6 +36,7 @@ func runClient(_ arguments: [String]) -> Int32 {
     }
 
     Shutdown.installHandlers()
+    unblockStopSignals()
     let eal: EAL
     do {
         eal = try EAL(arguments: arguments)
@@ -92,6 +93,17 @@ extension ClientForwarder {
     func txDropTotal(_ setup: ClientSetup) -> UInt64 {
         setup.ports.reduce(0) { $0 &+ setup.portInfo.txDrop(client: setup.clientID, port: $1.id).value }
     }
+}
+
+/// Starts from an empty signal mask, as a shell would start us. Foundation's Process (the tests,
+/// some launchers) spawns children with nearly every signal blocked: SIGINT and SIGTERM would
+/// never reach `Shutdown`'s handler, and glibc's internal SIGCANCEL (SIGRTMIN) would be blocked
+/// too, so rte_eal_cleanup hangs forever in pthread_cancel/pthread_join of the EAL's threads.
+/// Called before rte_eal_init: the EAL's threads inherit the mask.
+func unblockStopSignals() {
+    var none = sigset_t()
+    sigemptyset(&none)
+    pthread_sigmask(SIG_SETMASK, &none, nil)
 }
 
 setvbuf(stdout, nil, _IOLBF, 0)
