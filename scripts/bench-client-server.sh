@@ -23,7 +23,7 @@ c_client=$(grep '/mp_client$' <<<"$cbins")
 s_server=$root/.build/release/mp_server
 s_client=$root/.build/release/mp_client
 
-busy=$(ps -eo pcpu=,comm= | awk '$1 > 50 {print $2}' | tr '\n' ' ')
+busy=$(ps -eo stat=,pcpu=,comm= | awk '$1 !~ /^Z/ && $2 > 50 {print $3}' | tr '\n' ' ')
 [ -z "$busy" ] || echo "warning: busy processes running, figures will be low: $busy" >&2
 
 prefix=bench_cs_$$

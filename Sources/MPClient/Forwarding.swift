@@ -21,8 +21,6 @@ struct ClientForwarder: ~Copyable {
     let txCount: [SharedCounter]
     /// One TX buffer per port, by position.
     var txBuffers: FixedArray<TxBuffer>
-    /// Dequeued packets (`pkts[PKT_READ_SIZE]`), allocated once.
-    var burst = MbufBurst(capacity: ClientServer.burstSize)
 
     /// Packets taken from the ring.
     private(set) var received: UInt64 = 0
@@ -39,7 +37,20 @@ struct ClientForwarder: ~Copyable {
     /// Forwards until shutdown, or until the server is gone. Checks on the server cost nothing
     /// while packets flow: only an empty poll reads the TSC, and only every `checkInterval`
     /// cycles does it ask the EAL whether the primary is alive (a few system calls).
+    ///
+    /// The burst and the tables the loop reads are locals, so that the compiler keeps them in
+    /// registers: stored properties of `self` are reloaded and stored around every opaque call
+    /// (the PMD's transmit function), which cost several instructions per packet.
     mutating func run(eal: borrowing EAL, checkInterval: UInt64) -> StopReason {
+        let ring = self.ring, outputOf = self.outputOf, txCount = self.txCount
+        // Dequeued packets (`pkts[PKT_READ_SIZE]`), allocated once; empty whenever the loop
+        // checks for shutdown.
+        var burst = MbufBurst(capacity: ClientServer.burstSize)
+        var received: UInt64 = 0, unroutable: UInt64 = 0
+        defer {
+            self.received &+= received
+            self.unroutable &+= unroutable
+        }
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {
@@ -58,25 +69,21 @@ struct ClientForwarder: ~Copyable {
                 continue
             }
             received &+= UInt64(truncatingIfNeeded: n)
+            // handle_packet: into the TX buffer of the paired port.
             while let mbuf = burst.popFirst() {
-                handlePacket(mbuf)
+                let input = Int(mbuf.port.rawValue)
+                let out = input < outputOf.count ? outputOf[input] : -1
+                if out < 0 {
+                    unroutable &+= 1
+                    _ = consume mbuf // freed
+                    continue
+                }
+                let sent = txBuffers[out].buffer(mbuf)
+                if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
             }
             needFlush = true
         }
         return .requested
-    }
-
-    /// `handle_packet`: into the TX buffer of the paired port.
-    @inline(__always)
-    private mutating func handlePacket(_ mbuf: consuming Mbuf) {
-        let input = Int(mbuf.port.rawValue)
-        let out = input < outputOf.count ? outputOf[input] : -1
-        guard out >= 0 else {
-            unroutable &+= 1
-            return // mbuf freed here
-        }
-        let sent = txBuffers[out].buffer(mbuf)
-        if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
     }
 
     /// Frees what every TX buffer holds without sending, counted as dropped.

@@ -77,9 +77,7 @@ func runServer(_ arguments: [String]) -> Int32 {
         }
     }
 
-    var forwarder = Forwarder(state: state, clients: counters)
-    forwarder.run()
-    _ = consume forwarder // frees its (empty) bursts while the EAL is alive
+    Forwarder(state: state, clients: counters).run()
     eal.waitForWorkers()
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
