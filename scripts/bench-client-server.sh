@@ -38,14 +38,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Sum of the ports' TX-packets counters, and the time it was read (mid-call).
+# Sum of the ports' TX-packets counters, and the time the reading started (its start-up time,
+# about the same every time, cancels out of a difference of two readings).
 read_tx() {
-  local t0 t1 n
+  local t0 n
   t0=$(date +%s.%N)
-  n=$(dpdk-proc-info "${eal[@]}" --proc-type=secondary -- --stats 2>/dev/null |
+  # dpdk-proc-info prints at once, but now and then hangs in rte_eal_cleanup (pthread_join of
+  # its IPC thread): read the figures from the first lines and kill it if it has not exited.
+  n=$(timeout -s KILL 2 dpdk-proc-info "${eal[@]}" --proc-type=secondary -- --stats 2>/dev/null |
       awk '/^ *TX-packets:/ {s += $2} END {print s + 0}')
-  t1=$(date +%s.%N)
-  echo "$n $(echo "($t0 + $t1) / 2" | bc -l)"
+  echo "$n $t0"
 }
 
 wait_for() { # FILE TEXT
