@@ -42,7 +42,11 @@ struct ClientForwarder: ~Copyable {
     /// registers: stored properties of `self` are reloaded and stored around every opaque call
     /// (the PMD's transmit function), which cost several instructions per packet.
     mutating func run(eal: borrowing EAL, checkInterval: UInt64) -> StopReason {
-        let ring = self.ring, outputOf = self.outputOf, txCount = self.txCount
+        let ring = self.ring, txCount = self.txCount
+        // The port table as a fixed-size local: its bounds are a constant, not a load.
+        precondition(outputOf.count == 32, "RTE_MAX_ETHPORTS is 32 in the port info layout")
+        var outputs = InlineArray<32, Int8>(repeating: -1)
+        for (port, out) in outputOf.enumerated() { outputs[port] = Int8(truncatingIfNeeded: out) }
         // Dequeued packets (`pkts[PKT_READ_SIZE]`), allocated once; empty whenever the loop
         // checks for shutdown.
         var burst = MbufBurst(capacity: ClientServer.burstSize)
@@ -70,13 +74,12 @@ struct ClientForwarder: ~Copyable {
             }
             received &+= UInt64(truncatingIfNeeded: n)
             // handle_packet: into the TX buffer of the paired port.
-            while let mbuf = burst.popFirst() {
+            burst.drain { mbuf in
                 let input = Int(mbuf.port.rawValue)
-                let out = input < outputOf.count ? outputOf[input] : -1
+                let out = input < 32 ? Int(outputs[input]) : -1
                 if out < 0 {
                     unroutable &+= 1
-                    _ = consume mbuf // freed
-                    continue
+                    return // mbuf freed
                 }
                 let sent = txBuffers[out].buffer(mbuf)
                 if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
