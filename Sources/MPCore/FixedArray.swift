@@ -32,6 +32,13 @@ public struct FixedArray<Element: ~Copyable>: ~Copyable {
         base.deallocate()
     }
 
+    /// The element at `index`, without the bounds check: for per-packet loops whose index
+    /// comes from a table built to hold only valid ones. `index` must be in `0 ..< count`.
+    @inlinable public subscript(unchecked index: Int) -> Element {
+        unsafeAddress { UnsafePointer(base + index) }
+        unsafeMutableAddress { base + index }
+    }
+
     /// The element at `index`, borrowed or mutated in place.
     @inlinable public subscript(index: Int) -> Element {
         unsafeAddress {

@@ -82,6 +82,13 @@ static inline uint16_t cdpdk_eth_tx_buffer_length(const struct rte_eth_dev_tx_bu
     return b->length;
 }
 
+/* rte_eth_tx_buffer without its send: queues the packet and says whether the buffer is now
+ * full (the caller then flushes, out of line). pkts[] is a flexible array member. */
+static inline int cdpdk_eth_tx_buffer_put(struct rte_eth_dev_tx_buffer *b, struct rte_mbuf *m) {
+    b->pkts[b->length++] = m;
+    return b->length >= b->size;
+}
+
 /* Frees what a TX buffer holds without sending it, through its error callback so the drops
  * are counted: for when the port must not be touched (the primary is gone). pkts[] is a
  * flexible array member, which Swift does not import. */
