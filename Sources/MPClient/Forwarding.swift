@@ -46,7 +46,10 @@ struct ClientForwarder: ~Copyable {
         // The port table as a fixed-size local: its bounds are a constant, not a load.
         precondition(outputOf.count == 32, "RTE_MAX_ETHPORTS is 32 in the port info layout")
         var outputs = InlineArray<32, Int8>(repeating: -1)
-        for (port, out) in outputOf.enumerated() { outputs[port] = Int8(truncatingIfNeeded: out) }
+        for (port, out) in outputOf.enumerated() {
+            precondition(out < txBuffers.count)
+            outputs[port] = Int8(truncatingIfNeeded: out)
+        }
         // Dequeued packets (`pkts[PKT_READ_SIZE]`), allocated once; empty whenever the loop
         // checks for shutdown.
         var burst = MbufBurst(capacity: ClientServer.burstSize)
@@ -75,13 +78,14 @@ struct ClientForwarder: ~Copyable {
             received &+= UInt64(truncatingIfNeeded: n)
             // handle_packet: into the TX buffer of the paired port.
             burst.drain { mbuf in
-                let input = Int(mbuf.port.rawValue)
-                let out = input < 32 ? Int(outputs[input]) : -1
+                // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.
+                let out = Int(outputs[Int(mbuf.port.rawValue) & 31])
                 if out < 0 {
                     unroutable &+= 1
                     return // mbuf freed
                 }
-                let sent = txBuffers[out].buffer(mbuf)
+                // `outputs` holds only -1 (handled above) and positions below txBuffers.count.
+                let sent = txBuffers[unchecked: out].add(mbuf)
                 if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
             }
             needFlush = true
