@@ -24,8 +24,6 @@ struct ClientForwarder: ~Copyable {
 
     /// Packets taken from the ring.
     private(set) var received: UInt64 = 0
-    /// Packets from a port the server does not pair (none with a well-formed port info): freed.
-    private(set) var unroutable: UInt64 = 0
 
     init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>) {
         ring = setup.ring
@@ -45,19 +43,16 @@ struct ClientForwarder: ~Copyable {
         let ring = self.ring, txCount = self.txCount
         // The port table as a fixed-size local: its bounds are a constant, not a load.
         precondition(outputOf.count == 32, "RTE_MAX_ETHPORTS is 32 in the port info layout")
-        var outputs = InlineArray<32, Int8>(repeating: -1)
+        var outputs = InlineArray<32, UInt8>(repeating: 0)
         for (port, out) in outputOf.enumerated() {
-            precondition(out < txBuffers.count)
-            outputs[port] = Int8(truncatingIfNeeded: out)
+            precondition(out >= 0 && out < txBuffers.count)
+            outputs[port] = UInt8(out)
         }
         // Dequeued packets (`pkts[PKT_READ_SIZE]`), allocated once; empty whenever the loop
         // checks for shutdown.
         var burst = MbufBurst(capacity: ClientServer.burstSize)
-        var received: UInt64 = 0, unroutable: UInt64 = 0
-        defer {
-            self.received &+= received
-            self.unroutable &+= unroutable
-        }
+        var received: UInt64 = 0
+        defer { self.received &+= received }
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {
@@ -80,11 +75,7 @@ struct ClientForwarder: ~Copyable {
             burst.drain { mbuf in
                 // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.
                 let out = Int(outputs[Int(mbuf.port.rawValue) & 31])
-                if out < 0 {
-                    unroutable &+= 1
-                    return // mbuf freed
-                }
-                // `outputs` holds only -1 (handled above) and positions below txBuffers.count.
+                // `outputs` holds only positions below txBuffers.count (checked above).
                 let sent = txBuffers[unchecked: out].add(mbuf)
                 if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
             }

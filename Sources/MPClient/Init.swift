@@ -16,7 +16,9 @@ struct ClientSetup {
     /// The ports in `port_info.id[]` order.
     let ports: [EthPort]
     /// For each input port id (`mbuf->port`), the position in `ports` of its output port:
-    /// `id[2k]` <-> `id[2k+1]`; -1 for ports the server does not use.
+    /// `id[2k]` <-> `id[2k+1]`. Ports the server does not pair (it never sends their packets:
+    /// it refuses odd port counts) map to position 0, as the C client's zeroed table maps them
+    /// to port 0.
     let outputOf: [Int]
 
     /// Looks up the client's ring, the mbuf pool and the port info, and pairs the ports.
@@ -43,7 +45,10 @@ struct ClientSetup {
             }
         }
         // configure_output_ports
-        var outputOf = [Int](repeating: -1, count: ClientServer.maxPorts)
+        guard !ports.isEmpty else {
+            throw InitError(message: "\(ClientServer.portInfoName) lists no ports - is the server initialised?")
+        }
+        var outputOf = [Int](repeating: 0, count: ClientServer.maxPorts)
         var i = 0
         while i + 1 < ports.count {
             outputOf[Int(ports[i].id.rawValue)] = i + 1

@@ -77,7 +77,7 @@ func runClient(_ arguments: [String]) -> Int32 {
         forwarder.flushAll()
     }
     let tx = forwarder.txTotal(setup) &- txStart
-    let drops = forwarder.txDropTotal(setup) &- dropStart &+ forwarder.unroutable
+    let drops = forwarder.txDropTotal(setup) &- dropStart
     print("Client \(clientID): rx \(forwarder.received), tx \(tx), tx_drop \(drops)")
     _ = consume forwarder // TX buffers go back to DPDK's heap before the EAL does
     eal.cleanup()
