@@ -43,7 +43,7 @@ struct Forwarder {
             if n > 0 {
                 portRx[portIndex].add(UInt64(truncatingIfNeeded: n))
                 // process_packets: round-robin over the clients...
-                while let mbuf = received.popFirst() {
+                received.drain { mbuf in
                     perClient[client].append(mbuf)
                     client += 1
                     if client == numClients { client = 0 }
