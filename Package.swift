@@ -39,13 +39,15 @@ let package = Package(
             name: "SymmetricMP",
             dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
+        // client_server_mp/shared/common.h: names and the port info memzone, for both programs.
+        .target(name: "ClientServerShared", dependencies: ["MPCore", "CDPDK"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "MPServer",
-            dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "MPClient",
-            dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .testTarget(name: "MPCoreTests", dependencies: ["MPCore", "CDPDK"], swiftSettings: swiftSettings),
         .testTarget(name: "MultiProcessTests", dependencies: [], swiftSettings: swiftSettings),

@@ -1,1 +1,110 @@
-print("not yet")
+// mp_client: a secondary of DPDK's client_server_mp sample, in Swift.
+//
+//   mp_client [EAL options] -- -n CLIENT_ID
+//
+// Takes the packets mp_server (Swift or C) puts in ring MProc_Client_<CLIENT_ID>_RX and sends
+// each out of the port paired with the one it arrived on (id[2k] <-> id[2k+1] in the server's
+// port info), on TX queue CLIENT_ID. SIGINT or SIGTERM: flush, print this run's totals
+// ("Client N: rx a, tx b, tx_drop c", with rx == tx + tx_drop), exit 0. If the server exits,
+// the client notices within about 100 ms, prints why, and exits with status 2.
+import ClientServerShared
+@preconcurrency import Glibc
+import MPCore
+
+/// Exit status when the server went away under a running client.
+let exitServerGone: Int32 = 2
+
+func printError(_ message: String) {
+    fflush(stdout)
+    fputs("ERROR: \(message)\n", stderr)
+}
+
+/// The whole client; returns the exit status. The EAL is cleaned up when `eal` goes out of
+/// scope, on every path after it was initialised.
+func runClient(_ arguments: [String]) -> Int32 {
+    let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_client") } ?? "mp_client"
+    // The options after `--` are checked first, so that a bad id is reported as such even
+    // when no server runs (the EAL of a secondary fails without one).
+    let clientID: Int
+    do {
+        let app = arguments.firstIndex(of: "--").map { Array(arguments[($0 + 1)...]) } ?? []
+        clientID = try ClientOptions.clientID(from: app)
+    } catch {
+        if !error.isHelp { printError(error.message) }
+        print(ClientOptions.usage(program: program))
+        return error.isHelp ? 0 : 1
+    }
+
+    Shutdown.installHandlers()
+    unblockStopSignals()
+    let eal: EAL
+    do {
+        eal = try EAL(arguments: arguments)
+    } catch {
+        printError("Cannot initialise the EAL as a secondary process (\(error.message)): is the server running?")
+        return 1
+    }
+    guard eal.role == .secondary else {
+        printError("mp_client started as the primary process: is the server running? (use --proc-type=secondary and the server's --file-prefix)")
+        return 1
+    }
+
+    let setup: ClientSetup
+    let txBuffers: FixedArray<TxBuffer>
+    do {
+        setup = try ClientSetup.attach(clientID: clientID)
+        txBuffers = try setup.makeTxBuffers()
+    } catch {
+        printError(error.message)
+        return 1
+    }
+    var forwarder = ClientForwarder(setup: setup, txBuffers: txBuffers)
+
+    // This run's totals are differences: the slot keeps counting across restarts of a client.
+    let txStart = forwarder.txTotal(setup), dropStart = forwarder.txDropTotal(setup)
+
+    print("APP: Finished Process Init.")
+    print("\nClient process \(clientID) handling packets")
+    print("[Press Ctrl-C to quit ...]")
+
+    let reason = forwarder.run(eal: eal, checkInterval: TSC.cycles(milliseconds: 100))
+    if reason == .serverGone {
+        // The server's exit may have closed the ports (its EAL cleanup removes the vdevs), so
+        // the client does not transmit any more: what its buffers hold is dropped and counted.
+        printError("the server (primary process) has exited: client \(clientID) stopping")
+        forwarder.dropAll()
+    } else {
+        forwarder.flushAll()
+    }
+    let tx = forwarder.txTotal(setup) &- txStart
+    let drops = forwarder.txDropTotal(setup) &- dropStart
+    print("Client \(clientID): rx \(forwarder.received), tx \(tx), tx_drop \(drops)")
+    _ = consume forwarder // TX buffers go back to DPDK's heap before the EAL does
+    eal.cleanup()
+    return reason == .serverGone ? exitServerGone : 0
+}
+
+extension ClientForwarder {
+    /// This client's TX count over all ports, from its port info slot.
+    func txTotal(_ setup: ClientSetup) -> UInt64 {
+        setup.ports.reduce(0) { $0 &+ setup.portInfo.tx(client: setup.clientID, port: $1.id).value }
+    }
+    /// This client's TX drops over all ports.
+    func txDropTotal(_ setup: ClientSetup) -> UInt64 {
+        setup.ports.reduce(0) { $0 &+ setup.portInfo.txDrop(client: setup.clientID, port: $1.id).value }
+    }
+}
+
+/// Starts from an empty signal mask, as a shell would start us. Foundation's Process (the tests,
+/// some launchers) spawns children with nearly every signal blocked: SIGINT and SIGTERM would
+/// never reach `Shutdown`'s handler, and glibc's internal SIGCANCEL (SIGRTMIN) would be blocked
+/// too, so rte_eal_cleanup hangs forever in pthread_cancel/pthread_join of the EAL's threads.
+/// Called before rte_eal_init: the EAL's threads inherit the mask.
+func unblockStopSignals() {
+    var none = sigset_t()
+    sigemptyset(&none)
+    pthread_sigmask(SIG_SETMASK, &none, nil)
+}
+
+setvbuf(stdout, nil, _IOLBF, 0)
+exit(runClient(CommandLine.arguments))

@@ -1,1 +1,102 @@
-print("not yet")
+// mp_server: the primary of DPDK's client_server_mp sample, in Swift.
+//
+//   mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS
+//
+// Receives on every port of PORTMASK and distributes the packets round-robin over the rings of
+// NUM_CLIENTS mp_client processes (Swift or C), which forward them. A second lcore, if given,
+// shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
+// prints the final statistics and exits 0.
+import ClientServerShared
+@preconcurrency import Glibc
+import MPCore
+
+/// Prints one error line (to stderr, flushed before anything that follows on stdout).
+func printError(_ message: String) {
+    fflush(stdout)
+    fputs("ERROR: \(message)\n", stderr)
+}
+
+/// The whole server: EAL, options, init, forwarding, final statistics. Returns the exit status;
+/// the EAL is cleaned up when `eal` goes out of scope, on every path.
+func runServer(_ arguments: [String]) -> Int32 {
+    let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_server") } ?? "mp_server"
+    // The options after `--` are checked before the EAL starts, as far as they can be without
+    // it, so that most mistakes leave no DPDK state behind; the ports are checked below.
+    do {
+        let app = arguments.firstIndex(of: "--").map { Array(arguments[($0 + 1)...]) } ?? []
+        _ = try ServerOptions.parse(app, available: nil)
+    } catch {
+        if !error.isHelp { printError(error.message) }
+        print(ServerOptions.usage(program: program))
+        return error.isHelp ? 0 : 1
+    }
+
+    Shutdown.installHandlers()
+    unblockStopSignals()
+    let eal: EAL
+    do {
+        eal = try EAL(arguments: arguments)
+    } catch {
+        printError("Cannot initialise the EAL: \(error)")
+        return 1
+    }
+    guard eal.role == .primary else {
+        printError("mp_server must run as the primary process (it creates the shared objects), not as a secondary")
+        return 1
+    }
+
+    let options: ServerOptions
+    do {
+        options = try ServerOptions.parse(Array(eal.applicationArguments.dropFirst()),
+                                          available: EthPort.all.map(\.id))
+    } catch {
+        if !error.isHelp { printError(error.message) }
+        print(ServerOptions.usage(program: program))
+        return error.isHelp ? 0 : 1
+    }
+
+    let state: ServerState
+    do {
+        state = try ServerState.initialise(options)
+    } catch {
+        printError(error.message)
+        return 1
+    }
+    print("APP: Finished Process Init.")
+
+    let counters = ClientCounters(clients: options.numClients)
+    defer { counters.deallocate() }
+    let display = StatsDisplay(state: state, clients: counters)
+
+    // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
+    if let statsLcore = eal.workerLcores.first {
+        do {
+            try eal.launch(on: statsLcore) { display.run(on: statsLcore); return 0 }
+        } catch {
+            printError("Cannot start the statistics display on lcore \(statsLcore): \(error)")
+        }
+    }
+
+    Forwarder(state: state, clients: counters).run()
+    eal.waitForWorkers()
+
+    print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
+    print(display.render(), terminator: "")
+    fflush(stdout)
+    eal.cleanup()
+    return 0
+}
+
+/// Starts from an empty signal mask, as a shell would start us. Foundation's Process (the tests,
+/// some launchers) spawns children with nearly every signal blocked: SIGINT and SIGTERM would
+/// never reach `Shutdown`'s handler, and glibc's internal SIGCANCEL (SIGRTMIN) would be blocked
+/// too, so rte_eal_cleanup hangs forever in pthread_cancel/pthread_join of the EAL's threads.
+/// Called before rte_eal_init: the EAL's threads inherit the mask.
+func unblockStopSignals() {
+    var none = sigset_t()
+    sigemptyset(&none)
+    pthread_sigmask(SIG_SETMASK, &none, nil)
+}
+
+setvbuf(stdout, nil, _IOLBF, 0)
+exit(runServer(CommandLine.arguments))

@@ -101,6 +101,25 @@ static inline uint16_t cdpdk_eth_tx_buffer_length(const struct rte_eth_dev_tx_bu
     return b->length;
 }
 
+/* rte_eth_tx_buffer without its send: queues the packet and says whether the buffer is now
+ * full (the caller then flushes, out of line). pkts[] is a flexible array member. */
+static inline int cdpdk_eth_tx_buffer_put(struct rte_eth_dev_tx_buffer *b, struct rte_mbuf *m) {
+    b->pkts[b->length++] = m;
+    return b->length >= b->size;
+}
+
+/* Frees what a TX buffer holds without sending it, through its error callback so the drops
+ * are counted: for when the port must not be touched (the primary is gone). pkts[] is a
+ * flexible array member, which Swift does not import. */
+static inline uint16_t cdpdk_eth_tx_buffer_drop(struct rte_eth_dev_tx_buffer *b) {
+    uint16_t n = b->length;
+    if (n != 0) {
+        b->length = 0;
+        b->error_callback(b->pkts, n, b->error_userdata);
+    }
+    return n;
+}
+
 /* The RSS and offload flags are RTE_BIT64() macros, which Swift does not import. */
 static const uint64_t cdpdk_eth_rss_ip = RTE_ETH_RSS_IP;
 static const uint64_t cdpdk_eth_rx_offload_checksum = RTE_ETH_RX_OFFLOAD_CHECKSUM;
@@ -167,6 +186,11 @@ static inline volatile uint64_t *cdpdk_cs_tx_drop_counters(struct cdpdk_cs_port_
     return pi->tx_stats[client].tx_drop;
 }
 static inline uint16_t *cdpdk_cs_port_ids(struct cdpdk_cs_port_info *pi) { return pi->id; }
+/* struct cdpdk_cs_port_info is cache-aligned, so Swift does not import it: its size and
+ * num_ports come through here (the memzone arrives in Swift as an OpaquePointer). */
+static const size_t cdpdk_cs_port_info_size = sizeof(struct cdpdk_cs_port_info);
+static inline uint16_t cdpdk_cs_num_ports(const struct cdpdk_cs_port_info *pi) { return pi->num_ports; }
+static inline void cdpdk_cs_set_num_ports(struct cdpdk_cs_port_info *pi, uint16_t n) { pi->num_ports = n; }
 
 /* ---- counters in shared memory ------------------------------------------------------------- */
 

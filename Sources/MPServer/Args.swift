@@ -1,0 +1,95 @@
+// mp_server/args.c: the application's own options, after the EAL's and `--`.
+import ArgumentParser
+import ClientServerShared
+import MPCore
+
+/// What the command line asks of the server.
+struct ServerOptions {
+    /// The ports to use (`-p PORTMASK`), ascending; an even number, all present.
+    var ports: [PortID]
+    /// Client processes to serve (`-n NUM_CLIENTS`), 1 ... MAX_CLIENTS.
+    var numClients: Int
+}
+
+/// The raw options, as ArgumentParser reads them; checked by `ServerOptions.parse`.
+private struct ServerArguments: ParsableArguments {
+    @Option(name: .customShort("p"), help: "hexadecimal bitmask of ports to use")
+    var portmask: String?
+
+    @Option(name: .customShort("n"), help: "number of client processes to use")
+    var numClients: String?
+}
+
+/// A command line the server refuses: `message` is one line naming the problem.
+struct UsageError: Error {
+    let message: String
+    /// `-h`/`--help`: print the usage and exit 0.
+    var isHelp = false
+}
+
+extension ServerOptions {
+    /// The C sample's usage text (`usage()` in args.c).
+    static func usage(program: String) -> String {
+        """
+        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [-s NUM_SOCKETS]
+         -p PORTMASK: hexadecimal bitmask of ports to use
+         -n NUM_CLIENTS: number of client processes to use
+        """
+    }
+
+    /// Parses the arguments after `--` (`parse_app_args`). Unlike the C sample, a mask that names
+    /// a port that does not exist is an error, not a warning, and a client count above
+    /// MAX_CLIENTS is refused rather than truncated to 8 bits.
+    /// - Parameter available: the ports the EAL found (`RTE_ETH_FOREACH_DEV`); nil before the
+    ///   EAL is initialised, to check everything but the ports' existence and count.
+    static func parse(_ arguments: [String], available: [PortID]?) throws(UsageError) -> ServerOptions {
+        let raw: ServerArguments
+        do {
+            raw = try ServerArguments.parse(arguments)
+        } catch {
+            if ServerArguments.exitCode(for: error) == .success { throw UsageError(message: "", isHelp: true) }
+            let text = ServerArguments.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            throw UsageError(message: text)
+        }
+        guard let mask = raw.portmask else { throw UsageError(message: "missing port mask (-p PORTMASK)") }
+        let ports = try parsePortmask(mask, available: available)
+        guard let clients = raw.numClients else { throw UsageError(message: "missing number of clients (-n NUM_CLIENTS)") }
+        let numClients = try parseNumClients(clients)
+        guard available == nil || ports.count % 2 == 0 else {
+            throw UsageError(message: "application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
+        }
+        return ServerOptions(ports: ports, numClients: numClients)
+    }
+
+    /// `parse_portmask`: a hexadecimal mask (optional 0x), non-zero, naming only present ports.
+    static func parsePortmask(_ text: String, available: [PortID]?) throws(UsageError) -> [PortID] {
+        var digits = Substring(text)
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, let mask = UInt64(digits, radix: 16) else {
+            throw UsageError(message: "invalid port mask '\(text)': not a hexadecimal number")
+        }
+        guard mask != 0 else { throw UsageError(message: "invalid port mask '\(text)': it selects no ports") }
+        var ports: [PortID] = []
+        var missing: [Int] = []
+        for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
+            if let available, !available.contains(PortID(UInt16(bit))) {
+                missing.append(bit)
+            } else {
+                ports.append(PortID(UInt16(bit)))
+            }
+        }
+        guard missing.isEmpty else {
+            let names = missing.map(String.init).joined(separator: ", ")
+            throw UsageError(message: "invalid port mask '\(text)': no port \(names) (\(available?.count ?? 0) ports available)")
+        }
+        return ports
+    }
+
+    /// `parse_num_clients`: a decimal number, 1 ... MAX_CLIENTS.
+    static func parseNumClients(_ text: String) throws(UsageError) -> Int {
+        guard let n = Int(text), n >= 1, n <= ClientServer.maxClients else {
+            throw UsageError(message: "invalid number of clients '\(text)': must be 1 to \(ClientServer.maxClients)")
+        }
+        return n
+    }
+}

@@ -1,0 +1,161 @@
+// mp_server/init.c: shared objects, ports and client rings, created in the C sample's order.
+import ClientServerShared
+@preconcurrency import Glibc
+import MPCore
+
+/// `RTE_MP_RX_DESC_DEFAULT`, `RTE_MP_TX_DESC_DEFAULT`, `CLIENT_QUEUE_RINGSIZE`, `MBUF_CACHE_SIZE`.
+enum Sizes {
+    static let rxDescriptors = 1024
+    static let txDescriptors = 1024
+    static let clientRingSize = 128
+    static let mbufCacheSize = 512
+}
+
+/// Per-client counters that stay in the server (`struct client.stats` in init.h): how many
+/// packets went into the client's ring, and how many a full ring refused.
+///
+/// 64-bit, allocated once; the RX lcore is their only writer, and the statistics lcore reads
+/// them with volatile loads (`SharedCounter`), so it never sees a torn or stale-forever value.
+struct ClientCounters: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<UInt64>
+    /// `clients[i].stats.rx`.
+    let rx: [SharedCounter]
+    /// `clients[i].stats.rx_drop`.
+    let rxDrop: [SharedCounter]
+
+    init(clients: Int) {
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * clients)
+        storage.initialize(repeating: 0, count: 2 * clients)
+        self.storage = storage
+        rx = (0..<clients).map { SharedCounter(unsafeAddress: storage + $0) }
+        rxDrop = (0..<clients).map { SharedCounter(unsafeAddress: storage + clients + $0) }
+    }
+
+    /// Releases the storage; call when no lcore uses the counters any more.
+    func deallocate() { storage.deallocate() }
+}
+
+/// Everything `init()` sets up, handed to the forwarding loop and the statistics display.
+struct ServerState {
+    let options: ServerOptions
+    let portInfo: PortInfo
+    let pool: PacketPool
+    let ports: [EthPort]
+    let rings: [Ring]
+}
+
+/// A failure after the command line was accepted: one line for the user.
+struct InitError: Error {
+    let message: String
+}
+
+extension ServerState {
+    /// `init()`: port info memzone, mbuf pool, ports, link check, client rings.
+    static func initialise(_ options: ServerOptions) throws(InitError) -> ServerState {
+        let portInfo: PortInfo
+        do {
+            portInfo = try PortInfo.reserve(ports: options.ports)
+        } catch {
+            throw InitError(message: "Cannot reserve memory zone for port information: \(error)")
+        }
+        let pool = try initMbufPool(options)
+        var ports: [EthPort] = []
+        for id in options.ports {
+            do {
+                let port = try EthPort(id)
+                try initPort(port, clients: options.numClients, pool: pool)
+                ports.append(port)
+            } catch {
+                print("")
+                throw InitError(message: "Cannot initialise port \(id): \(error)")
+            }
+        }
+        checkAllPortsLinkStatus(ports)
+        let rings = try initShmRings(clients: options.numClients)
+        return ServerState(options: options, portInfo: portInfo, pool: pool, ports: ports, rings: rings)
+    }
+
+    /// `init_mbuf_pools`: enough mbufs for every RX descriptor, every client's ring and TX
+    /// descriptors, and every lcore cache, exactly as the C sample counts them.
+    static func initMbufPool(_ options: ServerOptions) throws(InitError) -> PacketPool {
+        let numPorts = options.ports.count, numClients = options.numClients
+        let server = Sizes.rxDescriptors * numPorts
+        let clients = numClients * (Sizes.clientRingSize + Sizes.txDescriptors * numPorts)
+        let caches = (numClients + 1) * Sizes.mbufCacheSize
+        let count = server + clients + caches
+        print("Creating mbuf pool '\(ClientServer.poolName)' [\(count) mbufs] ...")
+        do {
+            return try PacketPool.create(name: ClientServer.poolName, count: count, cacheSize: Sizes.mbufCacheSize)
+        } catch {
+            throw InitError(message: "Cannot create needed mbuf pools: \(error)")
+        }
+    }
+
+    /// `init_port`: one RX queue, one TX queue per client, RSS multi-queue mode (no hash
+    /// functions, as in C), 1024 descriptors as adjusted by the device, promiscuous, started.
+    static func initPort(_ port: EthPort, clients: Int, pool: PacketPool) throws(DPDKError) {
+        print("Port \(port.id) init ... ", terminator: "")
+        fflush(stdout)
+        try port.configure(rxQueues: 1, txQueues: clients, .init(rssHashFunctions: 0))
+        let (rx, tx) = try port.adjustDescriptors(rx: Sizes.rxDescriptors, tx: Sizes.txDescriptors)
+        try port.setupRxQueue(QueueID(0), descriptors: rx, pool: pool)
+        for q in 0..<clients { try port.setupTxQueue(QueueID(UInt16(q)), descriptors: tx) }
+        try port.enablePromiscuous()
+        try port.start()
+        print("done: ")
+    }
+
+    /// `check_all_ports_link_status`: waits up to 9 s for every link, then prints each one.
+    static func checkAllPortsLinkStatus(_ ports: [EthPort]) {
+        let checkInterval: UInt32 = 100_000 // 100 ms
+        let maxCheckTime = 90 // 9 s in all
+        print("\nChecking link status", terminator: "")
+        fflush(stdout)
+        var printFlag = false
+        for count in 0...maxCheckTime {
+            var allPortsUp = true
+            for port in ports {
+                let link: EthPort.Link
+                do {
+                    link = try port.link()
+                } catch {
+                    allPortsUp = false
+                    if printFlag { print("Port \(port.id) link get failed: \(error.message)") }
+                    continue
+                }
+                if printFlag {
+                    print("Port \(port.id) \(link.description)")
+                    continue
+                }
+                if !link.isUp {
+                    allPortsUp = false
+                    break
+                }
+            }
+            if printFlag { break }
+            if !allPortsUp {
+                print(".", terminator: "")
+                fflush(stdout)
+                usleep(checkInterval)
+            }
+            if allPortsUp || count == maxCheckTime - 1 || Shutdown.requested {
+                printFlag = true
+                print("done")
+            }
+        }
+    }
+
+    /// `init_shm_rings`: one single-producer, single-consumer ring per client.
+    static func initShmRings(clients: Int) throws(InitError) -> [Ring] {
+        var rings: [Ring] = []
+        for i in 0..<clients {
+            do {
+                rings.append(try Ring.create(name: ClientServer.clientRingName(i), count: Sizes.clientRingSize,
+                                             flags: [.singleProducer, .singleConsumer]))
+            } catch {
+                throw InitError(message: "Cannot create rx ring queue for client \(i): \(error)")
+            }
+        }
+        return rings
+    }
+}

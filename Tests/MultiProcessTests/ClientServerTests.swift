@@ -1,0 +1,400 @@
+import Foundation
+import Testing
+
+/// mp_server and mp_client (DPDK's client_server_mp), in Swift and against the C sample.
+///
+/// Lcores are unique within a group and mapped onto the machine's two CPUs: the server takes
+/// `-l 0-1` (RX on lcore 0, statistics on lcore 1) or `-l 0`, clients `--lcores 2@1`, `3@0`.
+extension MultiProcess {
+    @Suite struct ClientServerTests {
+        static let nullPorts = ["--vdev", "net_null0", "--vdev", "net_null1"]
+
+        // MARK: traffic
+
+        @Test func serverAndTwoClientsForwardWithExactAccounting() async throws {
+            try await DPDKGroup.with("cs_two") { group in
+                let server = try await startServer(group)
+                let clients = [try await startClient(group, id: 0, lcores: "2@1"),
+                               try await startClient(group, id: 1, lcores: "3@0")]
+                try await Task.sleep(for: .seconds(2))
+                var totals: [ClientTotals] = []
+                for (id, client) in clients.enumerated() {
+                    let t = try await stopClient(client, id: id)
+                    #expect(t.tx > 0, "client \(id) forwarded nothing")
+                    totals.append(t)
+                }
+                let stats = try await stopServer(server)
+                #expect(stats.portRx.reduce(0, +) > 0)
+                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop })
+                // The server reads each client's TX counters from the shared port info.
+                for id in 0..<2 {
+                    #expect(stats.clients[id].tx == totals[id].tx)
+                    #expect(stats.clients[id].txDrop == totals[id].drop)
+                }
+                #expect(stats.portTx.reduce(0, +) == totals.reduce(0) { $0 + $1.tx })
+            }
+        }
+
+        /// Known packets into port 0 (a pcap file) come out of port 1 byte for byte, in order.
+        ///
+        /// The client transmits from a secondary process: net_pcap supports that by opening the
+        /// tx_pcap file in the secondary too (checked: the secondary's dumper writes the file,
+        /// flushed after every burst). With one client and fewer packets (100) than the ring holds
+        /// (127), nothing can be dropped before the client attaches.
+        @Test func packetsComeOutByteIdenticalAndInOrder() async throws {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs_pcap_\(getpid())")
+            try? FileManager.default.removeItem(at: dir)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let input = (0..<100).map(Self.testPacket)
+            try Pcap.write(input, to: dir.appendingPathComponent("in.pcap").path)
+            let out0 = dir.appendingPathComponent("out0.pcap").path, out1 = dir.appendingPathComponent("out1.pcap").path
+            let vdevs = ["--vdev", "net_pcap0,rx_pcap=\(dir.path)/in.pcap,tx_pcap=\(out0)", "--vdev", "net_pcap1,tx_pcap=\(out1)"]
+            try await DPDKGroup.with("cs_pcap") { group in
+                let server = try await startServer(group, lcores: ["-l", "0"], vdevs: vdevs, app: ["-p", "3", "-n", "1"])
+                let client = try await startClient(group, id: 0, lcores: "2@1")
+                let deadline = Date().addingTimeInterval(5)
+                while Date() < deadline, (try? Pcap.read(out1))?.count ?? 0 < input.count {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let totals = try await stopClient(client, id: 0)
+                #expect(totals == ClientTotals(rx: 100, tx: 100, drop: 0))
+                let stats = try await stopServer(server)
+                #expect(stats.portRx == [100, 0])
+                #expect(stats.clients.first?.rx == 100)
+                let output = try Pcap.read(out1)
+                #expect(output.count == input.count)
+                #expect(output == input, "port 1 did not send the packets port 0 received, byte for byte and in order")
+                #expect(try Pcap.read(out0).isEmpty)
+            }
+        }
+
+        @Test func clientKilledAndRestartedForwardsAgain() async throws {
+            try await DPDKGroup.with("cs_restart") { group in
+                let server = try await startServer(group)
+                let first = try await startClient(group, id: 0, lcores: "2@1")
+                let other = try await startClient(group, id: 1, lcores: "3@0")
+                try await Task.sleep(for: .seconds(1))
+                first.signal(SIGKILL)
+                #expect(try await first.waitForExit() == 128 + SIGKILL)
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(server.isRunning)
+                #expect(other.isRunning)
+                let again = try await startClient(group, id: 0, lcores: "2@1")
+                try await Task.sleep(for: .seconds(1))
+                let t0 = try await stopClient(again, id: 0)
+                #expect(t0.tx > 0, "the restarted client forwarded nothing")
+                let t1 = try await stopClient(other, id: 1)
+                #expect(t1.tx > 0)
+                let stats = try await stopServer(server)
+                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop })
+            }
+        }
+
+        // MARK: interoperability with the C sample
+
+        @Test func cClientAgainstSwiftServer() async throws {
+            let cClient = try #require(Binaries.c("mp_client"), "C samples did not build")
+            try await DPDKGroup.with("cs_cclient") { group in
+                let server = try await startServer(group)
+                let c = try await startClient(group, id: 0, lcores: "2@1", binary: cClient)
+                let swift = try await startClient(group, id: 1, lcores: "3@0")
+                try await Task.sleep(for: .seconds(2))
+                c.signal(SIGINT) // the C client has no handler: it dies with its buffers
+                _ = try await c.waitForExit()
+                let t1 = try await stopClient(swift, id: 1)
+                let stats = try await stopServer(server)
+                #expect(stats.clients[0].tx > 0, "the C client's TX counters did not reach the Swift server")
+                #expect(stats.clients[1].tx == t1.tx)
+                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop })
+            }
+        }
+
+        @Test func swiftClientAgainstCServer() async throws {
+            let cServer = try #require(Binaries.c("mp_server"), "C samples did not build")
+            try await DPDKGroup.with("cs_cserver") { group in
+                let server = try await startServer(group, binary: cServer, app: ["-p", "3", "-n", "1"])
+                let client = try await startClient(group, id: 0, lcores: "2@1")
+                try await Task.sleep(for: .seconds(2))
+                let totals = try await stopClient(client, id: 0)
+                #expect(totals.tx > 0)
+                // The C server shows its screen 3 s after start, then every second: wait for one
+                // drawn after the client stopped, then stop it (its SIGINT handler exits).
+                try await Task.sleep(for: .milliseconds(2500))
+                server.signal(SIGINT)
+                _ = try await server.waitForExit()
+                let screens = server.text.components(separatedBy: "\u{1B}[2J")
+                #expect(screens.count > 1, "the C server drew no statistics screen:\n\(server.text)")
+                let stats = try ServerStats(parsing: screens.last ?? "")
+                #expect(stats.clients.first?.tx == totals.tx, "the Swift client's TX counters are not where the C server reads them")
+                #expect(stats.clients.first?.txDrop == totals.drop)
+            }
+        }
+
+        // MARK: the server goes away
+
+        @Test(arguments: [SIGKILL, SIGINT])
+        func clientsStopWhenTheServerExits(signal: Int32) async throws {
+            try await DPDKGroup.with("cs_srvgone\(signal)") { group in
+                let server = try await startServer(group)
+                let clients = [try await startClient(group, id: 0, lcores: "2@1"),
+                               try await startClient(group, id: 1, lcores: "3@0")]
+                try await Task.sleep(for: .seconds(1))
+                server.signal(signal)
+                _ = try await server.waitForExit()
+                let gone = Date()
+                for (id, client) in clients.enumerated() {
+                    #expect(try await client.waitForExit(timeout: 2) == 2)
+                    let elapsed = Date().timeIntervalSince(gone)
+                    #expect(elapsed < 2, "client \(id) took \(elapsed) s to notice")
+                    #expect(client.text.contains("ERROR: the server (primary process) has exited: client \(id) stopping"))
+                    let t = try ClientTotals(parsing: client, id: id)
+                    #expect(t.rx == t.tx + t.drop)
+                }
+            }
+        }
+
+        // MARK: bad input
+
+        struct BadServerInput: Sendable, CustomTestStringConvertible {
+            let app: [String]
+            let vdevs: [String]
+            let error: String
+            /// DPDK 22.11 never frees the ethdev shared data (memzone "rte_eth_dev_data", not
+            /// even after rte_eth_dev_close and rte_vdev_uninit): a primary that probed a vdev
+            /// keeps one hugepage file after rte_eal_cleanup. Only errors that need the ports
+            /// (checked after the EAL probed them) leave that file.
+            var ethdevFileLeft = false
+            var testDescription: String { app.joined(separator: " ") + " (\(vdevs.count / 2) ports)" }
+        }
+
+        static let badServerInputs: [BadServerInput] = [
+            .init(app: ["-n", "2"], vdevs: nullPorts, error: "missing port mask"),
+            .init(app: ["-p", "0", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '0': it selects no ports"),
+            .init(app: ["-p", "xyz", "-n", "2"], vdevs: nullPorts, error: "invalid port mask 'xyz': not a hexadecimal number"),
+            .init(app: ["-p", "1", "-n", "2"], vdevs: [], error: "invalid port mask '1': no port 0 (0 ports available)"),
+            .init(app: ["-p", "7", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '7': no port 2 (2 ports available)",
+                  ethdevFileLeft: true),
+            .init(app: ["-p", "1", "-n", "2"], vdevs: nullPorts, error: "application requires an even number of ports",
+                  ethdevFileLeft: true),
+            .init(app: ["-p", "3"], vdevs: nullPorts, error: "missing number of clients"),
+            .init(app: ["-p", "3", "-n", "0"], vdevs: nullPorts, error: "invalid number of clients '0': must be 1 to 16"),
+            .init(app: ["-p", "3", "-n", "17"], vdevs: nullPorts, error: "invalid number of clients '17': must be 1 to 16"),
+            .init(app: ["-p", "3", "-n", "two"], vdevs: nullPorts, error: "invalid number of clients 'two'"),
+        ]
+
+        @Test(arguments: badServerInputs)
+        func serverRefusesBadInput(_ input: BadServerInput) async throws {
+            try await DPDKGroup.with("cs_badsrv") { group in
+                let p = try RunningProcess(Binaries.swift("mp_server"), group.eal + ["-l", "0"] + input.vdevs + ["--"] + input.app)
+                #expect(try await p.waitForExit() == 1)
+                expectOneError(p, containing: input.error)
+                #expect(p.text.contains("mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS"), "no usage:\n\(p.text)")
+                let files = hugepageLeftovers(group)
+                #expect(files.count <= (input.ethdevFileLeft ? 1 : 0), "left in /dev/hugepages: \(files)")
+            }
+        }
+
+        @Test func serverRefusesToRunAsSecondary() async throws {
+            try await DPDKGroup.with("cs_srvsec") { group in
+                let server = try await startServer(group)
+                let second = try RunningProcess(Binaries.swift("mp_server"),
+                                                group.eal + ["--lcores", "2@1", "--proc-type=secondary"] + Self.nullPorts + ["--", "-p", "3", "-n", "2"])
+                #expect(try await second.waitForExit() == 1)
+                expectOneError(second, containing: "mp_server must run as the primary process")
+                #expect(server.isRunning)
+                _ = try await stopServer(server)
+            }
+        }
+
+        static let badClientIDs: [(app: [String], error: String)] = [
+            ([], "missing client id"),
+            (["-n", "abc"], "invalid client id 'abc': not a number"),
+            (["-n", "16"], "invalid client id '16': must be below 16"),
+            (["-n", "256"], "invalid client id '256': must be below 16"),
+        ]
+
+        @Test(arguments: badClientIDs)
+        func clientRefusesBadID(_ app: [String], _ error: String) async throws {
+            try await DPDKGroup.with("cs_badcli") { group in
+                let p = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--"] + app)
+                #expect(try await p.waitForExit() == 1)
+                expectOneError(p, containing: error)
+                #expect(p.text.contains("Usage: mp_client [EAL args] -- -n <client_id>"), "no usage:\n\(p.text)")
+                #expect(group.leftovers().isEmpty, "left: \(group.leftovers())")
+            }
+        }
+
+        @Test func clientWithoutServer() async throws {
+            try await DPDKGroup.with("cs_noserver") { group in
+                let secondary = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--", "-n", "0"])
+                #expect(try await secondary.waitForExit() == 1)
+                expectOneError(secondary, containing: "Cannot initialise the EAL as a secondary process")
+                #expect(secondary.text.contains("is the server running?"))
+                // Without --proc-type=secondary the EAL starts as a primary: refused as well.
+                let primary = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--", "-n", "0"])
+                #expect(try await primary.waitForExit() == 1)
+                expectOneError(primary, containing: "mp_client started as the primary process: is the server running?")
+                #expect(hugepageLeftovers(group).isEmpty, "left: \(hugepageLeftovers(group))")
+            }
+        }
+
+        @Test func clientWithoutRing() async throws {
+            try await DPDKGroup.with("cs_noring") { group in
+                let server = try await startServer(group)
+                let p = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--", "-n", "5"])
+                #expect(try await p.waitForExit() == 1)
+                expectOneError(p, containing: "Cannot get RX ring MProc_Client_5_RX - is the server running with more than 5 clients?")
+                #expect(server.isRunning)
+                _ = try await stopServer(server)
+            }
+        }
+
+        // MARK: helpers
+
+        /// Starts a process with SIGINT and SIGTERM deliverable. Children inherit the spawning
+        /// thread's signal mask, the test threads block nearly every signal, and the C samples
+        /// only call signal(): unblock around the spawn so that SIGINT reaches them.
+        static func spawn(_ executable: String, _ arguments: [String], name: String) throws -> RunningProcess {
+            var set = sigset_t(), old = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, SIGINT)
+            sigaddset(&set, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &set, &old)
+            defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+            return try RunningProcess(executable, arguments, name: name)
+        }
+
+        func startServer(_ group: DPDKGroup, binary: String = Binaries.swift("mp_server"), lcores: [String] = ["-l", "0-1"],
+                         vdevs: [String] = nullPorts, app: [String] = ["-p", "3", "-n", "2"]) async throws -> RunningProcess {
+            let p = try Self.spawn(binary, group.eal + lcores + vdevs + ["--"] + app, name: "server")
+            try await p.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
+            return p
+        }
+
+        func startClient(_ group: DPDKGroup, id: Int, lcores: String,
+                         binary: String = Binaries.swift("mp_client")) async throws -> RunningProcess {
+            let p = try Self.spawn(binary, group.eal + ["--lcores", lcores, "--proc-type=secondary", "--", "-n", "\(id)"],
+                                   name: "client \(id)")
+            try await p.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
+            return p
+        }
+
+        /// SIGINT, exit 0, and the totals it printed, which must add up: rx == tx + tx_drop.
+        func stopClient(_ client: RunningProcess, id: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> ClientTotals {
+            client.signal(SIGINT)
+            #expect(try await client.waitForExit() == 0, sourceLocation: sourceLocation)
+            let t = try ClientTotals(parsing: client, id: id)
+            #expect(t.rx == t.tx + t.drop, "client \(id): rx \(t.rx) != tx \(t.tx) + tx_drop \(t.drop)", sourceLocation: sourceLocation)
+            return t
+        }
+
+        /// SIGINT, exit 0, and the final statistics it printed.
+        func stopServer(_ server: RunningProcess) async throws -> ServerStats {
+            server.signal(SIGINT)
+            #expect(try await server.waitForExit() == 0)
+            let parts = server.text.components(separatedBy: "final statistics:")
+            #expect(parts.count == 2, "no final statistics:\n\(server.text)")
+            return try ServerStats(parsing: parts.last ?? "")
+        }
+
+        func expectOneError(_ p: RunningProcess, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let errors = p.lines.filter { $0.hasPrefix("ERROR:") }
+            #expect(errors.count == 1 && errors[0].contains(text), "expected one ERROR line with '\(text)':\n\(p.text)",
+                    sourceLocation: sourceLocation)
+        }
+
+        /// The group's hugepage files. The runtime directory is not counted: every DPDK primary
+        /// leaves /var/run/dpdk/PREFIX (config, fbarray files) after rte_eal_cleanup, the C
+        /// samples too; DPDKGroup removes it.
+        func hugepageLeftovers(_ group: DPDKGroup) -> [String] {
+            group.leftovers().filter { !$0.hasPrefix("/var/run/dpdk/") }
+        }
+
+        /// Packet `i` of the pcap test: distinct bytes, lengths from 60 to 1514.
+        static func testPacket(_ i: Int) -> [UInt8] {
+            let length = 60 + (i * 373) % 1455
+            var p: [UInt8] = [0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x88, 0xB5]
+            p += withUnsafeBytes(of: UInt32(i).bigEndian, Array.init)
+            while p.count < length { p.append(UInt8(truncatingIfNeeded: p.count &* 7 &+ i)) }
+            return p
+        }
+    }
+}
+
+/// "Client N: rx a, tx b, tx_drop c", the line mp_client prints at exit.
+struct ClientTotals: Equatable, CustomStringConvertible {
+    var rx: UInt64, tx: UInt64, drop: UInt64
+
+    init(rx: UInt64, tx: UInt64, drop: UInt64) { (self.rx, self.tx, self.drop) = (rx, tx, drop) }
+
+    init(parsing p: RunningProcess, id: Int) throws {
+        guard let line = p.lines.last(where: { $0.hasPrefix("Client \(id): rx ") }) else {
+            Issue.record("no totals line from client \(id):\n\(p.text)")
+            throw RunningProcess.WaitFailed()
+        }
+        let n = numbers(in: line)
+        guard n.count == 4 else { Issue.record("bad totals line: \(line)"); throw RunningProcess.WaitFailed() }
+        (rx, tx, drop) = (n[1], n[2], n[3])
+    }
+
+    var description: String { "rx \(rx), tx \(tx), tx_drop \(drop)" }
+}
+
+/// The PORTS and CLIENTS blocks of the server's statistics screen (Swift or C, same format).
+struct ServerStats {
+    struct Client { var rx, rxDrop, tx, txDrop: UInt64 }
+    var portRx: [UInt64] = [], portTx: [UInt64] = []
+    var clients: [Client] = []
+
+    init(parsing text: String) throws {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        for (i, line) in lines.enumerated() {
+            if line.hasPrefix("Port "), line.contains(" - rx:") {
+                let n = numbers(in: line) // port, rx, tx
+                if n.count == 3 { portRx.append(n[1]); portTx.append(n[2]) }
+            } else if line.hasPrefix("Client "), line.contains(" - rx:"), i + 1 < lines.count {
+                let a = numbers(in: line), b = numbers(in: lines[i + 1]) // id, rx, rx_drop / tx, tx_drop
+                if a.count == 3, b.count == 2 { clients.append(Client(rx: a[1], rxDrop: a[2], tx: b[0], txDrop: b[1])) }
+            }
+        }
+        guard !portRx.isEmpty, !clients.isEmpty else {
+            Issue.record("no statistics in:\n\(text)")
+            throw RunningProcess.WaitFailed()
+        }
+    }
+}
+
+/// The decimal numbers in a line, in order ("tx_drop" contributes none).
+private func numbers(in line: String) -> [UInt64] {
+    line.split(whereSeparator: { !$0.isNumber }).compactMap { UInt64($0) }
+}
+
+/// Classic pcap files (microsecond or nanosecond), Ethernet link type: packet bytes only.
+enum Pcap {
+    static func write(_ packets: [[UInt8]], to path: String) throws {
+        var d = Data()
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        u32(0xA1B2_C3D4); u16(2); u16(4); u32(0); u32(0); u32(65535); u32(1)
+        for (i, p) in packets.enumerated() {
+            u32(1); u32(UInt32(i)); u32(UInt32(p.count)); u32(UInt32(p.count))
+            d.append(contentsOf: p)
+        }
+        try d.write(to: URL(fileURLWithPath: path))
+    }
+
+    static func read(_ path: String) throws -> [[UInt8]] {
+        let d = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func u32(_ o: Int) -> Int { Int(d[o]) | Int(d[o + 1]) << 8 | Int(d[o + 2]) << 16 | Int(d[o + 3]) << 24 }
+        guard d.count >= 24 else { return [] }
+        var packets: [[UInt8]] = [], o = 24
+        while o + 16 <= d.count {
+            let length = u32(o + 8)
+            guard o + 16 + length <= d.count else { break } // a record still being written
+            packets.append(Array(d[(o + 16)..<(o + 16 + length)]))
+            o += 16 + length
+        }
+        return packets
+    }
+}
