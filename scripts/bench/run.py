@@ -394,6 +394,8 @@ class Bench:
             tend = time.monotonic()
             total = sum(int(m.group(1)) for m in re.finditer(r"Port \d+: RX - (\d+)", p.text()))
             results["symmetric_mp"] = self.malloc_delta(path, p.p.pid, t1, t2, total / (tend - t0))
+        except Exception as e:
+            log(f"bench: malloc count of symmetric_mp failed: {str(e)[:600]}")
         finally:
             self.cleanup()
         # Control: the same with --stats-period 0.2, whose report (text) the main lcore formats
@@ -441,6 +443,8 @@ class Bench:
             server_rx = sum(int(x) for x in re.findall(r"Port \d+ - rx:\s+(\d+)", s.text().split("final statistics")[-1]))
             results["mp_server"] = self.malloc_delta(spath, s.p.pid, t1, t2, server_rx / (tsend - ts0))
             results["mp_client"] = self.malloc_delta(cpath, c.p.pid, t1, t2, client_rx / (tcend - tc0))
+        except Exception as e:
+            log(f"bench: malloc count of mp_server/mp_client failed: {str(e)[:600]}")
         finally:
             self.cleanup()
         return results
@@ -532,10 +536,11 @@ def chart(results, path):
     mpps = [s for s in names if s[2] == "Mpps"] or names
     x = range(len(mpps))
     w = 0.27
-    ax2.bar([i - w for i in x], [results[s[0]]["swift"] for s in mpps], w, label="Swift", color="#f4a261")
-    ax2.bar(list(x), [results[s[0]]["c"] for s in mpps], w, label="C", color="#264653")
+    ax2.bar([i - w for i in x], [results[s[0]]["swift"] or 0 for s in mpps], w, label="Swift", color="#f4a261")
+    ax2.bar(list(x), [results[s[0]]["c"] or 0 for s in mpps], w, label="C", color="#264653")
     ax2.bar([i + w for i in x], [results[s[0]]["testpmd"] or 0 for s in mpps], w, label="testpmd", color="#8d99ae")
-    ax2.set_xticks(list(x), [s[1].replace(" (net_null)", "").replace(", ", "\n") for s in mpps], fontsize=8)
+    ax2.set_xticks(list(x), [s[1].replace(" (net_null)", "").replace(", ", "\n").replace(" + ", "\n+ ") for s in mpps],
+                   fontsize=8)
     ax2.set_ylabel(f"{mpps[0][2]} (median over rounds)")
     ax2.legend()
     fig.suptitle("DPDK multi-process samples: Swift vs C, same machine, same run")
@@ -582,14 +587,20 @@ def main():
                 impls = order + (["testpmd"] if has_testpmd and not args.no_testpmd else [])
                 for impl in impls:
                     scenario = key.replace("_tap", "_tcp") if key.endswith("_tap") else key
-                    value = bench.figure(scenario, impl)
+                    try:
+                        value = bench.figure(scenario, impl)
+                    except Exception as e:  # one failed run must not lose the others
+                        log(f"[round {r + 1}/{args.rounds}] {key:8s} {impl:7s} FAILED: {str(e)[:600]}")
+                        value = None
+                    if value is None:
+                        value = {n: None for n in raw if n.startswith(key.replace("_tap", "_"))} if key.endswith("_tap") else {key: None}
                     values = value if isinstance(value, dict) else {key: value}
                     shown = []
                     for name, v in values.items():
                         if name in raw:
                             raw[name][impl].append(v)
                             unit = next(s[2] for s in SCENARIOS if s[0] == name)
-                            shown.append(f"{v:.2f} {unit}")
+                            shown.append("-" if v is None else f"{v:.2f} {unit}")
                     log(f"[round {r + 1}/{args.rounds}] {key:8s} {impl:7s} " + ", ".join(shown))
     finally:
         bench.cleanup()
@@ -597,11 +608,11 @@ def main():
     results = {}
     for name, title, unit, better, _ in wanted:
         d = raw[name]
-        med = lambda xs: statistics.median(xs) if xs else None
+        med = lambda xs: statistics.median([x for x in xs if x is not None]) if any(x is not None for x in xs) else None
         results[name] = {"title": title, "unit": unit, "better": better,
                          "swift": med(d["swift"]), "c": med(d["c"]), "testpmd": med(d["testpmd"]),
                          "ratio": median_ratio(d["swift"], d["c"], better),
-                         "ratios": [(a / b if better == "higher" else b / a) for a, b in zip(d["swift"], d["c"])],
+                         "ratios": [(a / b if better == "higher" else b / a) for a, b in zip(d["swift"], d["c"]) if a and b],
                          "raw": d}
 
     malloc = None
