@@ -27,6 +27,6 @@ bash scripts/build-c-samples.sh >/dev/null
 mkdir -p .build/bench
 cc -O2 -Wall -shared -fPIC -o .build/bench/libmalloc_count.so scripts/bench/malloc_count.c -lpthread
 
-busy=$(pgrep -f -- '--file-prefix' | wc -l)
+busy=$( (pgrep -f -- '--file-prefix' || true) | wc -l)
 [ "$busy" -eq 0 ] || echo "bench: note: $busy DPDK processes already running (see the warning below)"
 exec python3 scripts/bench/run.py "$@"
