@@ -662,7 +662,7 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     doc = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-           "command": "bash scripts/bench.sh " + " ".join(sys.argv[1:]),
+           "command": " ".join(["bash scripts/bench.sh"] + sys.argv[1:]),
            "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "cpu": cpu_model()},
            "rounds": args.rounds, "seconds": args.seconds, "duration_s": round(time.time() - started),
            "other_dpdk_processes": strangers, "results": results, "malloc": malloc,
