@@ -7,7 +7,7 @@
 # Builds release and the C samples, builds the malloc counter, then runs scripts/bench/run.py,
 # which prints progress and a table and writes docs/bench/latest.json and docs/bench/latest.png.
 # Then counts instructions per packet under callgrind (scripts/bench/callgrind.py). Takes about
-# 15 minutes with the defaults (5 rounds). See docs/performance.md.
+# 8 minutes with the defaults (5 rounds). See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
