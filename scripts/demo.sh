@@ -65,6 +65,25 @@ demo_symmetric_mp() {
   echo "(in each process, RX of a port equals TX + Drop of its pair: the counts are exact)"
 }
 
+demo_client_server_mp() {
+  local p=demo_cs_$$; prefixes+=("$p")
+  printf '\n=== mp_server + 2 mp_client: the server spreads net_null packets over two clients, which forward them, for 2 s ===\n'
+  local common=(--no-pci --file-prefix=$p --log-level=lib.eal:error)
+  "$BIN/mp_server" -l 0 "${common[@]}" --vdev net_null0 --vdev net_null1 -- -p 3 -n 2 >"$work/srv.out" 2>&1 & local srv=$!
+  wait_for "$work/srv.out" "Finished Process Init"
+  "$BIN/mp_client" --lcores 2@1 --proc-type=secondary "${common[@]}" -- -n 0 >"$work/cl0.out" 2>&1 & local c0=$!
+  "$BIN/mp_client" --lcores 3@1 --proc-type=secondary "${common[@]}" -- -n 1 >"$work/cl1.out" 2>&1 & local c1=$!
+  wait_for "$work/cl0.out" "handling packets"; wait_for "$work/cl1.out" "handling packets"
+  sleep 2
+  kill -INT $c0 $c1; wait $c0; wait $c1
+  kill -INT $srv; wait $srv
+  show "server: mp_server -l 0 --vdev net_null0 --vdev net_null1 -- -p 3 -n 2" "$work/srv.out"
+  show "client 0: mp_client --lcores 2@1 --proc-type=secondary -- -n 0" "$work/cl0.out"
+  show "client 1: mp_client --lcores 3@1 --proc-type=secondary -- -n 1" "$work/cl1.out"
+  echo "(each client's rx equals its tx + tx_drop; the server's port rx equals the clients' rx + rx_drop)"
+}
+
 demo_simple_mp
 demo_symmetric_mp
+demo_client_server_mp
 printf '\ndemo: done; nothing is left running or on disk.\n'

@@ -19,8 +19,7 @@ func printError(_ message: String) {
     fputs("ERROR: \(message)\n", stderr)
 }
 
-/// The whole client; returns the exit status. The EAL is cleaned up when `eal` goes out of
-/// scope, on every path after it was initialised.
+/// The whole client; returns the exit status. The EAL is cleaned up on every path once it is up.
 func runClient(_ arguments: [String]) -> Int32 {
     let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_client") } ?? "mp_client"
     // The options after `--` are checked first, so that a bad id is reported as such even
@@ -36,7 +35,6 @@ func runClient(_ arguments: [String]) -> Int32 {
     }
 
     Shutdown.installHandlers()
-    unblockStopSignals()
     let eal: EAL
     do {
         eal = try EAL(arguments: arguments)
@@ -44,6 +42,13 @@ func runClient(_ arguments: [String]) -> Int32 {
         printError("Cannot initialise the EAL as a secondary process (\(error.message)): is the server running?")
         return 1
     }
+    let status = forward(eal: eal, clientID: clientID)
+    eal.cleanup(exitStatus: status)
+    return status
+}
+
+/// Everything after the EAL is up; returns the exit status.
+func forward(eal: borrowing EAL, clientID: Int) -> Int32 {
     guard eal.role == .secondary else {
         printError("mp_client started as the primary process: is the server running? (use --proc-type=secondary and the server's --file-prefix)")
         return 1
@@ -80,7 +85,6 @@ func runClient(_ arguments: [String]) -> Int32 {
     let drops = forwarder.txDropTotal(setup) &- dropStart
     print("Client \(clientID): rx \(forwarder.received), tx \(tx), tx_drop \(drops)")
     _ = consume forwarder // TX buffers go back to DPDK's heap before the EAL does
-    eal.cleanup()
     return reason == .serverGone ? exitServerGone : 0
 }
 
@@ -93,17 +97,6 @@ extension ClientForwarder {
     func txDropTotal(_ setup: ClientSetup) -> UInt64 {
         setup.ports.reduce(0) { $0 &+ setup.portInfo.txDrop(client: setup.clientID, port: $1.id).value }
     }
-}
-
-/// Starts from an empty signal mask, as a shell would start us. Foundation's Process (the tests,
-/// some launchers) spawns children with nearly every signal blocked: SIGINT and SIGTERM would
-/// never reach `Shutdown`'s handler, and glibc's internal SIGCANCEL (SIGRTMIN) would be blocked
-/// too, so rte_eal_cleanup hangs forever in pthread_cancel/pthread_join of the EAL's threads.
-/// Called before rte_eal_init: the EAL's threads inherit the mask.
-func unblockStopSignals() {
-    var none = sigset_t()
-    sigemptyset(&none)
-    pthread_sigmask(SIG_SETMASK, &none, nil)
 }
 
 setvbuf(stdout, nil, _IOLBF, 0)

@@ -17,7 +17,7 @@ func printError(_ message: String) {
 }
 
 /// The whole server: EAL, options, init, forwarding, final statistics. Returns the exit status;
-/// the EAL is cleaned up when `eal` goes out of scope, on every path.
+/// the EAL is cleaned up on every path once it is up.
 func runServer(_ arguments: [String]) -> Int32 {
     let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_server") } ?? "mp_server"
     // The options after `--` are checked before the EAL starts, as far as they can be without
@@ -32,7 +32,6 @@ func runServer(_ arguments: [String]) -> Int32 {
     }
 
     Shutdown.installHandlers()
-    unblockStopSignals()
     let eal: EAL
     do {
         eal = try EAL(arguments: arguments)
@@ -40,6 +39,13 @@ func runServer(_ arguments: [String]) -> Int32 {
         printError("Cannot initialise the EAL: \(error)")
         return 1
     }
+    let status = serve(eal: eal, program: program)
+    eal.cleanup(exitStatus: status)
+    return status
+}
+
+/// Everything after the EAL is up; returns the exit status.
+func serve(eal: borrowing EAL, program: String) -> Int32 {
     guard eal.role == .primary else {
         printError("mp_server must run as the primary process (it creates the shared objects), not as a secondary")
         return 1
@@ -83,19 +89,7 @@ func runServer(_ arguments: [String]) -> Int32 {
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
     print(display.render(), terminator: "")
     fflush(stdout)
-    eal.cleanup()
     return 0
-}
-
-/// Starts from an empty signal mask, as a shell would start us. Foundation's Process (the tests,
-/// some launchers) spawns children with nearly every signal blocked: SIGINT and SIGTERM would
-/// never reach `Shutdown`'s handler, and glibc's internal SIGCANCEL (SIGRTMIN) would be blocked
-/// too, so rte_eal_cleanup hangs forever in pthread_cancel/pthread_join of the EAL's threads.
-/// Called before rte_eal_init: the EAL's threads inherit the mask.
-func unblockStopSignals() {
-    var none = sigset_t()
-    sigemptyset(&none)
-    pthread_sigmask(SIG_SETMASK, &none, nil)
 }
 
 setvbuf(stdout, nil, _IOLBF, 0)

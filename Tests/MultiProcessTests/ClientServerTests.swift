@@ -160,11 +160,6 @@ extension MultiProcess {
             let app: [String]
             let vdevs: [String]
             let error: String
-            /// DPDK 22.11 never frees the ethdev shared data (memzone "rte_eth_dev_data", not
-            /// even after rte_eth_dev_close and rte_vdev_uninit): a primary that probed a vdev
-            /// keeps one hugepage file after rte_eal_cleanup. Only errors that need the ports
-            /// (checked after the EAL probed them) leave that file.
-            var ethdevFileLeft = false
             var testDescription: String { app.joined(separator: " ") + " (\(vdevs.count / 2) ports)" }
         }
 
@@ -173,10 +168,8 @@ extension MultiProcess {
             .init(app: ["-p", "0", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '0': it selects no ports"),
             .init(app: ["-p", "xyz", "-n", "2"], vdevs: nullPorts, error: "invalid port mask 'xyz': not a hexadecimal number"),
             .init(app: ["-p", "1", "-n", "2"], vdevs: [], error: "invalid port mask '1': no port 0 (0 ports available)"),
-            .init(app: ["-p", "7", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '7': no port 2 (2 ports available)",
-                  ethdevFileLeft: true),
-            .init(app: ["-p", "1", "-n", "2"], vdevs: nullPorts, error: "application requires an even number of ports",
-                  ethdevFileLeft: true),
+            .init(app: ["-p", "7", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '7': no port 2 (2 ports available)"),
+            .init(app: ["-p", "1", "-n", "2"], vdevs: nullPorts, error: "application requires an even number of ports"),
             .init(app: ["-p", "3"], vdevs: nullPorts, error: "missing number of clients"),
             .init(app: ["-p", "3", "-n", "0"], vdevs: nullPorts, error: "invalid number of clients '0': must be 1 to 16"),
             .init(app: ["-p", "3", "-n", "17"], vdevs: nullPorts, error: "invalid number of clients '17': must be 1 to 16"),
@@ -190,8 +183,7 @@ extension MultiProcess {
                 #expect(try await p.waitForExit() == 1)
                 expectOneError(p, containing: input.error)
                 #expect(p.text.contains("mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS"), "no usage:\n\(p.text)")
-                let files = hugepageLeftovers(group)
-                #expect(files.count <= (input.ethdevFileLeft ? 1 : 0), "left in /dev/hugepages: \(files)")
+                #expect(group.leftovers().isEmpty, "left: \(group.leftovers())")
             }
         }
 
@@ -235,7 +227,7 @@ extension MultiProcess {
                 let primary = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--", "-n", "0"])
                 #expect(try await primary.waitForExit() == 1)
                 expectOneError(primary, containing: "mp_client started as the primary process: is the server running?")
-                #expect(hugepageLeftovers(group).isEmpty, "left: \(hugepageLeftovers(group))")
+                #expect(group.leftovers().isEmpty, "left: \(group.leftovers())")
             }
         }
 
@@ -302,13 +294,6 @@ extension MultiProcess {
             let errors = p.lines.filter { $0.hasPrefix("ERROR:") }
             #expect(errors.count == 1 && errors[0].contains(text), "expected one ERROR line with '\(text)':\n\(p.text)",
                     sourceLocation: sourceLocation)
-        }
-
-        /// The group's hugepage files. The runtime directory is not counted: every DPDK primary
-        /// leaves /var/run/dpdk/PREFIX (config, fbarray files) after rte_eal_cleanup, the C
-        /// samples too; DPDKGroup removes it.
-        func hugepageLeftovers(_ group: DPDKGroup) -> [String] {
-            group.leftovers().filter { !$0.hasPrefix("/var/run/dpdk/") }
         }
 
         /// Packet `i` of the pcap test: distinct bytes, lengths from 60 to 1514.
