@@ -148,7 +148,7 @@ enum Command {
     static func run(_ arguments: [String], timeout: Double) throws -> Result {
         // Output goes to a file, not a pipe: nothing to drain, nothing blocks on a full pipe.
         let path = NSTemporaryDirectory() + "mpt_cmd_\(getpid())_\(UInt64.random(in: 0...UInt64.max))"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? file.close() }
