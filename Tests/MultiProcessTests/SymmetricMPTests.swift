@@ -52,7 +52,7 @@ extension MultiProcess {
             let packets = (0..<1000).map { i in
                 [0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2, 0x08, 0x00] + (0..<(46 + i % 300)).map { UInt8(truncatingIfNeeded: i &* 7 &+ $0) }
             }
-            try PCAP.write(packets, to: dir + "/in.pcap")
+            try Pcap.write(packets, to: dir + "/in.pcap")
             try await DPDKGroup.with("smp_pcap") { group in
                 let p = try RunningProcess(Self.binary, ["-l", "1"] + group.eal + [
                     "--vdev", "net_pcap0,rx_pcap=\(dir)/in.pcap,tx_pcap=\(dir)/out0.pcap",
@@ -66,8 +66,8 @@ extension MultiProcess {
                 #expect(stats[0]! == Counts(rx: 1000, tx: 0, drop: 0))
                 #expect(stats[1]! == Counts(rx: 0, tx: 1000, drop: 0))
             }
-            #expect(try PCAP.read(dir + "/out1.pcap") == packets)
-            #expect(try PCAP.read(dir + "/out0.pcap").isEmpty)
+            #expect(try Pcap.read(dir + "/out1.pcap") == packets)
+            #expect(try Pcap.read(dir + "/out0.pcap").isEmpty)
         }
 
         /// Several lcores in one process split the port pairs as C's assign_ports_to_cores does;
@@ -296,34 +296,5 @@ extension MultiProcess {
             #expect(p.text.contains("[EAL options] -- -p <port mask> --num-procs <n> --proc-id <id>"), sourceLocation: sourceLocation)
             #expect(p.text.contains("-p            : a hex bitmask indicating what ports are to be used"), sourceLocation: sourceLocation)
         }
-    }
-}
-
-/// Just enough of the classic pcap format (microsecond timestamps, Ethernet) for the tests.
-enum PCAP {
-    static func write(_ packets: [[UInt8]], to path: String) throws {
-        var data = Data()
-        func le32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        func le16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        le32(0xa1b2_c3d4); le16(2); le16(4); le32(0); le32(0); le32(65535); le32(1)
-        for (i, p) in packets.enumerated() {
-            le32(1); le32(UInt32(i)); le32(UInt32(p.count)); le32(UInt32(p.count))
-            data.append(contentsOf: p)
-        }
-        try data.write(to: URL(fileURLWithPath: path))
-    }
-
-    /// The packets' bytes, in file order (timestamps ignored: the recorder writes its own).
-    static func read(_ path: String) throws -> [[UInt8]] {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        func le32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
-        var packets: [[UInt8]] = []
-        var at = 24
-        while at + 16 <= bytes.count {
-            let length = le32(at + 8)
-            packets.append(Array(bytes[(at + 16)..<(at + 16 + length)]))
-            at += 16 + length
-        }
-        return packets
     }
 }
