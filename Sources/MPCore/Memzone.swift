@@ -11,22 +11,17 @@ public struct Memzone<Value>: @unchecked Sendable {
 
     /// Reserves and zeroes a memzone the size of `Value` (`rte_memzone_reserve`). Primary only.
     public static func reserve(name: String, socket: SocketID = .current) throws(DPDKError) -> Memzone {
-        guard let mz = rte_memzone_reserve(name, MemoryLayout<Value>.size, socket.rawValue, 0) else {
-            throw DPDKError.fromErrno("reserving memzone \(name)")
-        }
-        let addr = cdpdk_memzone_addr(mz)!
-        addr.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Value>.size)
-        return Memzone(pointer: addr.assumingMemoryBound(to: Value.self))
+        Memzone(try RawMemzone.reserve(name: name, byteCount: MemoryLayout<Value>.size, socket: socket))
     }
 
     /// Finds a memzone the primary reserved (`rte_memzone_lookup`).
     /// - Throws: `DPDKError` when none has that name, or it is smaller than `Value`.
     public static func lookup(name: String) throws(DPDKError) -> Memzone {
-        guard let mz = rte_memzone_lookup(name) else { throw DPDKError.fromErrno("looking up memzone \(name)") }
-        guard cdpdk_memzone_len(mz) >= MemoryLayout<Value>.size else {
-            throw DPDKError(code: EINVAL, attempted: "looking up memzone \(name) (smaller than expected)")
-        }
-        return Memzone(pointer: cdpdk_memzone_addr(mz)!.assumingMemoryBound(to: Value.self))
+        Memzone(try RawMemzone.lookup(name: name, byteCount: MemoryLayout<Value>.size))
+    }
+
+    private init(_ raw: RawMemzone) {
+        pointer = UnsafeMutableRawPointer(raw.pointer).assumingMemoryBound(to: Value.self)
     }
 }
 
