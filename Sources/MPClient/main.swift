@@ -74,12 +74,13 @@ func forward(eal: borrowing EAL, clientID: Int) -> Int32 {
 
     let reason = forwarder.run(eal: eal, checkInterval: TSC.cycles(milliseconds: 100))
     if reason == .serverGone {
-        // The server's exit may have closed the ports (its EAL cleanup removes the vdevs), so
-        // the client does not transmit any more: what its buffers hold is dropped and counted.
         printError("the server (primary process) has exited: client \(clientID) stopping")
-        forwarder.dropAll()
-    } else {
+    }
+    // Once the server has gone its ports may be gone too: send nothing more, drop and count.
+    if eal.primaryIsAlive {
         forwarder.flushAll()
+    } else {
+        forwarder.dropAll()
     }
     let tx = forwarder.txTotal(setup) &- txStart
     let drops = forwarder.txDropTotal(setup) &- dropStart

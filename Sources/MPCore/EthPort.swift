@@ -126,22 +126,31 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
             config.rssHashFunctions = rss & info.flowTypeRSSOffloads
             report("Port \(id) modified RSS hash function based on hardware support,requested:\(hex(rss)) configured:\(hex(rss & info.flowTypeRSSOffloads))")
         }
-        do {
-            try configure(rxQueues: rxQueues, txQueues: txQueues, config)
-            return config
-        } catch where error.code == EINVAL && config.rxOffloads & Configuration.rxChecksum != 0 {
+        // As C: retry without RX checksum on EINVAL, then without RSS on ENOTSUP, whichever
+        // attempt returned it.
+        var failure = attempt(rxQueues, txQueues, config)
+        if failure?.code == EINVAL, config.rxOffloads & Configuration.rxChecksum != 0 {
             report("Port \(id) configuration failed. Re-attempting with HW checksum disabled.")
             config.rxOffloads &= ~Configuration.rxChecksum
+            failure = attempt(rxQueues, txQueues, config)
         }
-        do {
-            try configure(rxQueues: rxQueues, txQueues: txQueues, config)
-            return config
-        } catch where error.code == ENOTSUP && config.rssHashFunctions != nil {
+        if failure?.code == ENOTSUP, config.rssHashFunctions != nil {
             report("Port \(id) configuration failed. Re-attempting with HW RSS disabled.")
             config.rssHashFunctions = nil
+            failure = attempt(rxQueues, txQueues, config)
         }
-        try configure(rxQueues: rxQueues, txQueues: txQueues, config)
+        if let failure { throw failure }
         return config
+    }
+
+    /// One `configure`, its error as a value.
+    private func attempt(_ rx: Int, _ tx: Int, _ config: Configuration) -> DPDKError? {
+        do {
+            try configure(rxQueues: rx, txQueues: tx, config)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Clamps descriptor counts to the device's limits (`rte_eth_dev_adjust_nb_rx_tx_desc`).

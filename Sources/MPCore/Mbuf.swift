@@ -46,10 +46,11 @@ import CDPDK
     /// Appends bytes to the packet (`rte_pktmbuf_append`).
     /// - Throws: `DPDKError` (`ENOSPC`) when the segment has no room for them.
     public mutating func append(_ bytes: some Collection<UInt8>) throws(DPDKError) {
-        guard let dst = cdpdk_mbuf_append(raw, UInt16(clamping: bytes.count)), bytes.count <= UInt16.max else {
-            throw DPDKError(code: ENOSPC, attempted: "appending \(bytes.count) bytes to an mbuf")
+        let count = bytes.count
+        guard count <= UInt16.max, let dst = cdpdk_mbuf_append(raw, UInt16(count)) else {
+            throw DPDKError(code: ENOSPC, attempted: "appending \(count) bytes to an mbuf")
         }
-        let buffer = UnsafeMutableRawBufferPointer(start: dst, count: bytes.count)
+        let buffer = UnsafeMutableRawBufferPointer(start: dst, count: count)
         buffer.copyBytes(from: bytes)
     }
 }

@@ -39,7 +39,8 @@ public struct Mempool: @unchecked Sendable {
     public var inUseCount: Int { Int(rte_mempool_in_use_count(raw)) }
 
     /// Takes an object from the pool (`rte_mempool_get`).
-    /// - Throws: `DPDKError` (`ENOBUFS`) when the pool is empty.
+    /// - Throws: `DPDKError` when the pool is empty (`ENOBUFS` from DPDK 22.11's ring-backed
+    ///   pools, although `rte_mempool_get`'s documentation says `ENOENT`).
     public func get() throws(DPDKError) -> PoolBuffer {
         var obj: UnsafeMutableRawPointer?
         let ret = rte_mempool_get(raw, &obj)

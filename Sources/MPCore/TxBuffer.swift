@@ -5,7 +5,9 @@ import CDPDK
 ///
 /// What the device refuses at a flush is freed and added to the drop counter given at creation
 /// (DPDK's own `rte_eth_tx_buffer_count_callback`, so no Swift code runs per dropped packet).
-/// Dropping the buffer flushes it first, so no packet is lost silently.
+/// Send what it holds with `flush()` (counting what it returns as sent) before dropping it: a
+/// buffer dropped while holding packets frees them and counts them as dropped, so that no packet
+/// leaves uncounted and nothing is sent on a port that may be gone.
 public struct TxBuffer: ~Copyable {
     @usableFromInline let raw: UnsafeMutablePointer<rte_eth_dev_tx_buffer>
     public let port: EthPort
@@ -27,7 +29,7 @@ public struct TxBuffer: ~Copyable {
     }
 
     deinit {
-        rte_eth_tx_buffer_flush(port.id.rawValue, queue.rawValue, raw)
+        cdpdk_eth_tx_buffer_drop(raw)
         rte_free(raw)
     }
 

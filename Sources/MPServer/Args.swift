@@ -28,10 +28,10 @@ struct UsageError: Error {
 }
 
 extension ServerOptions {
-    /// The C sample's usage text (`usage()` in args.c).
+    /// The C sample's usage text (`usage()` in args.c), less its `[-s NUM_SOCKETS]`, an option it never accepted.
     static func usage(program: String) -> String {
         """
-        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [-s NUM_SOCKETS]
+        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS
          -p PORTMASK: hexadecimal bitmask of ports to use
          -n NUM_CLIENTS: number of client processes to use
         """

@@ -70,7 +70,7 @@ extension ServerState {
                 throw InitError(message: "Cannot initialise port \(id): \(error)")
             }
         }
-        checkAllPortsLinkStatus(ports)
+        EthPort.checkAllPortsLinkStatus(ports)
         let rings = try initShmRings(clients: options.numClients)
         return ServerState(options: options, portInfo: portInfo, pool: pool, ports: ports, rings: rings)
     }
@@ -103,46 +103,6 @@ extension ServerState {
         try port.enablePromiscuous()
         try port.start()
         print("done: ")
-    }
-
-    /// `check_all_ports_link_status`: waits up to 9 s for every link, then prints each one.
-    static func checkAllPortsLinkStatus(_ ports: [EthPort]) {
-        let checkInterval: UInt32 = 100_000 // 100 ms
-        let maxCheckTime = 90 // 9 s in all
-        print("\nChecking link status", terminator: "")
-        fflush(stdout)
-        var printFlag = false
-        for count in 0...maxCheckTime {
-            var allPortsUp = true
-            for port in ports {
-                let link: EthPort.Link
-                do {
-                    link = try port.link()
-                } catch {
-                    allPortsUp = false
-                    if printFlag { print("Port \(port.id) link get failed: \(error.message)") }
-                    continue
-                }
-                if printFlag {
-                    print("Port \(port.id) \(link.description)")
-                    continue
-                }
-                if !link.isUp {
-                    allPortsUp = false
-                    break
-                }
-            }
-            if printFlag { break }
-            if !allPortsUp {
-                print(".", terminator: "")
-                fflush(stdout)
-                usleep(checkInterval)
-            }
-            if allPortsUp || count == maxCheckTime - 1 || Shutdown.requested {
-                printFlag = true
-                print("done")
-            }
-        }
     }
 
     /// `init_shm_rings`: one single-producer, single-consumer ring per client.

@@ -15,6 +15,7 @@ let messageSize = 128 // cmdline's STR_TOKEN_SIZE: the C sample's message buffer
 
 func simpleMP() -> Int32 {
     Console.lineBuffered() // one line at a time, also into a pipe: the two processes talk
+    Shutdown.installHandlers() // before the EAL: a signal during start-up must not kill us mid-way
 
     let eal: EAL
     do {
@@ -52,7 +53,6 @@ func run(_ eal: borrowing EAL) -> Int32 {
     }
 
     print("APP: Finished Process Init.")
-    Shutdown.installHandlers()
 
     for lcore in eal.workerLcores {
         do {

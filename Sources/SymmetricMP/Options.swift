@@ -89,8 +89,9 @@ struct Options {
 
         var statsPeriod: Double?
         if let text = raw.statsPeriod {
-            guard let s = Double(text), s > 0, s.isFinite else {
-                throw UsageError("Invalid stats-period '\(text)': must be a positive number of seconds")
+            // A day at most: the period becomes a count of TSC cycles, which must fit 64 bits.
+            guard let s = Double(text), s > 0, s <= 86_400 else {
+                throw UsageError("Invalid stats-period '\(text)': must be a positive number of seconds, at most 86400")
             }
             statsPeriod = s
         }

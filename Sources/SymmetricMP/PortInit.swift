@@ -38,29 +38,3 @@ func initialisePort(_ port: EthPort, pool: PacketPool, queues: Int) throws(DPDKE
     try port.enablePromiscuous()
     try port.start()
 }
-
-/// Waits up to 9 s for the links to come up, printing a dot per 100 ms, then prints each link's
-/// state (C: `check_all_ports_link_status`, same output).
-func checkAllPortsLinkStatus(_ ports: [EthPort]) {
-    let interval: UInt32 = 100_000 // 100 ms
-    let maxChecks = 90 // 9 s
-    printPartial("\nChecking link status")
-    for count in 0...maxChecks {
-        let allUp = ports.allSatisfy { (try? $0.link().isUp) ?? false }
-        if !allUp {
-            printPartial(".")
-            usleep(interval)
-        }
-        if allUp || count == maxChecks - 1 {
-            output("done")
-            break
-        }
-    }
-    for port in ports {
-        do {
-            output("Port \(port.id) \(try port.link())")
-        } catch {
-            output("Port \(port.id) link get failed: \(error.message)")
-        }
-    }
-}

@@ -63,7 +63,7 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
             for port in options.ports {
                 try initialisePort(port, pool: pool, queues: options.numProcs)
             }
-            checkAllPortsLinkStatus(options.ports)
+            EthPort.checkAllPortsLinkStatus(options.ports)
         case .secondary:
             pool = try PacketPool.lookup(name: Shared.mbufPoolName)
         }
