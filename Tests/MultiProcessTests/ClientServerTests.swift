@@ -247,29 +247,16 @@ extension MultiProcess {
 
         // MARK: helpers
 
-        /// Starts a process with SIGINT and SIGTERM deliverable. Children inherit the spawning
-        /// thread's signal mask, the test threads block nearly every signal, and the C samples
-        /// only call signal(): unblock around the spawn so that SIGINT reaches them.
-        static func spawn(_ executable: String, _ arguments: [String], name: String) throws -> RunningProcess {
-            var set = sigset_t(), old = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, SIGINT)
-            sigaddset(&set, SIGTERM)
-            pthread_sigmask(SIG_UNBLOCK, &set, &old)
-            defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-            return try RunningProcess(executable, arguments, name: name)
-        }
-
         func startServer(_ group: DPDKGroup, binary: String = Binaries.swift("mp_server"), lcores: [String] = ["-l", "0-1"],
                          vdevs: [String] = nullPorts, app: [String] = ["-p", "3", "-n", "2"]) async throws -> RunningProcess {
-            let p = try Self.spawn(binary, group.eal + lcores + vdevs + ["--"] + app, name: "server")
+            let p = try RunningProcess(binary, group.eal + lcores + vdevs + ["--"] + app, name: "server")
             try await p.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
             return p
         }
 
         func startClient(_ group: DPDKGroup, id: Int, lcores: String,
                          binary: String = Binaries.swift("mp_client")) async throws -> RunningProcess {
-            let p = try Self.spawn(binary, group.eal + ["--lcores", lcores, "--proc-type=secondary", "--", "-n", "\(id)"],
+            let p = try RunningProcess(binary, group.eal + ["--lcores", lcores, "--proc-type=secondary", "--", "-n", "\(id)"],
                                    name: "client \(id)")
             try await p.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
             return p

@@ -132,7 +132,7 @@ extension MultiProcess {
                                                + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "0"], name: "swift primary")
                 try await swift.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
                 // stdbuf: the C sample's stdout is a pipe; line buffering shows when it forwards.
-                let c = try Self.startWithSignalsDeliverable("/usr/bin/stdbuf", ["-oL", cBinary, "--lcores", "2@0", "--proc-type=auto"]
+                let c = try RunningProcess("/usr/bin/stdbuf", ["-oL", cBinary, "--lcores", "2@0", "--proc-type=auto"]
                                                              + group.eal + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"],
                                                              name: "C secondary")
                 try await c.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
@@ -157,7 +157,7 @@ extension MultiProcess {
             let cBinary = try #require(Binaries.c("symmetric_mp"), "C samples did not build")
             try await DPDKGroup.with("smp_mixed2") { group in
                 // stdbuf: the C sample's stdout is a pipe; line buffering shows when it forwards.
-                let c = try Self.startWithSignalsDeliverable("/usr/bin/stdbuf", ["-oL", cBinary, "-l", "1", "--proc-type=auto"]
+                let c = try RunningProcess("/usr/bin/stdbuf", ["-oL", cBinary, "-l", "1", "--proc-type=auto"]
                                                              + group.eal + Self.nullPorts
                                                              + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "0"], name: "C primary")
                 try await c.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
@@ -244,19 +244,6 @@ extension MultiProcess {
         }
 
         // MARK: helpers
-
-        /// Starts a process that does not unblock SIGINT and SIGTERM itself (the C sample only
-        /// calls `signal()`). Children inherit the spawning thread's signal mask, and the threads
-        /// the tests run on block nearly every signal, so unblock them around the spawn.
-        static func startWithSignalsDeliverable(_ executable: String, _ arguments: [String], name: String) throws -> RunningProcess {
-            var set = sigset_t(), old = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, SIGINT)
-            sigaddset(&set, SIGTERM)
-            pthread_sigmask(SIG_UNBLOCK, &set, &old)
-            defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-            return try RunningProcess(executable, arguments, name: name)
-        }
 
         struct Counts: Equatable { var rx, tx, drop: UInt64 }
 

@@ -24,6 +24,15 @@ final class RunningProcess: @unchecked Sendable {
             guard let self, !data.isEmpty else { return }
             self.lock.withLock { self.transcript += String(decoding: data, as: UTF8.self) }
         }
+        // Children inherit the spawning thread's signal mask, and the threads tests run on
+        // block nearly every signal: unblock SIGINT and SIGTERM around the spawn, so that a
+        // program that only calls signal() (the C samples) can be interrupted like from a shell.
+        var stop = sigset_t(), old = sigset_t()
+        sigemptyset(&stop)
+        sigaddset(&stop, SIGINT)
+        sigaddset(&stop, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stop, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
         try process.run()
     }
 
