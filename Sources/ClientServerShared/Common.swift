@@ -81,3 +81,8 @@ public struct PortInfo: @unchecked Sendable {
         return SharedCounter(unsafeAddress: cdpdk_cs_tx_drop_counters(zone, UInt32(client)) + Int(port.rawValue))
     }
 }
+
+/// Prints one error line as both programs do, `ERROR: ...`, on stderr after what stdout holds.
+public func printError(_ message: String) {
+    Console.error("ERROR: \(message)")
+}

@@ -1,18 +1,12 @@
 // mp_client/client.c: parse_app_args and usage.
 import ArgumentParser
 import ClientServerShared
+import MPCore
 
 /// The raw options, as ArgumentParser reads them; checked by `clientID(from:)`.
 private struct ClientArguments: ParsableArguments {
     @Option(name: .customShort("n"), help: "client id: which ring to read and which TX queue to use")
     var clientID: String?
-}
-
-/// A command line the client refuses: `message` is one line naming the problem.
-struct UsageError: Error {
-    let message: String
-    /// `-h`/`--help`: print the usage and exit 0.
-    var isHelp = false
 }
 
 enum ClientOptions {
@@ -28,16 +22,16 @@ enum ClientOptions {
         do {
             raw = try ClientArguments.parse(arguments)
         } catch {
-            if ClientArguments.exitCode(for: error) == .success { throw UsageError(message: "", isHelp: true) }
+            if ClientArguments.exitCode(for: error) == .success { throw UsageError("", isHelp: true) }
             let text = ClientArguments.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            throw UsageError(message: text)
+            throw UsageError(text)
         }
-        guard let text = raw.clientID else { throw UsageError(message: "missing client id (-n <client_id>)") }
+        guard let text = raw.clientID else { throw UsageError("missing client id (-n <client_id>)") }
         guard let id = Int(text), id >= 0 else {
-            throw UsageError(message: "invalid client id '\(text)': not a number")
+            throw UsageError("invalid client id '\(text)': not a number")
         }
         guard id < ClientServer.maxClients else {
-            throw UsageError(message: "invalid client id '\(text)': must be below \(ClientServer.maxClients)")
+            throw UsageError("invalid client id '\(text)': must be below \(ClientServer.maxClients)")
         }
         return id
     }

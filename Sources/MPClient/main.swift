@@ -8,16 +8,11 @@
 // ("Client N: rx a, tx b, tx_drop c", with rx == tx + tx_drop), exit 0. If the server exits,
 // the client notices within about 100 ms, prints why, and exits with status 2.
 import ClientServerShared
-@preconcurrency import Glibc
+import Glibc
 import MPCore
 
 /// Exit status when the server went away under a running client.
 let exitServerGone: Int32 = 2
-
-func printError(_ message: String) {
-    fflush(stdout)
-    fputs("ERROR: \(message)\n", stderr)
-}
 
 /// The whole client; returns the exit status. The EAL is cleaned up on every path once it is up.
 func runClient(_ arguments: [String]) -> Int32 {
@@ -100,5 +95,5 @@ extension ClientForwarder {
     }
 }
 
-setvbuf(stdout, nil, _IOLBF, 0)
+Console.lineBuffered()
 exit(runClient(CommandLine.arguments))

@@ -10,6 +10,9 @@ public enum Console {
     /// Flushes stdout: after a prompt with no newline.
     public static func flush() { fflush(cdpdk_stdout()) }
 
-    /// Writes `line` and a newline to stderr.
-    public static func error(_ line: String) { fputs(line + "\n", cdpdk_stderr()) }
+    /// Writes `line` and a newline to stderr, after what stdout holds, so the two read in order.
+    public static func error(_ line: String) {
+        flush()
+        fputs(line + "\n", cdpdk_stderr())
+    }
 }

@@ -20,13 +20,6 @@ private struct ServerArguments: ParsableArguments {
     var numClients: String?
 }
 
-/// A command line the server refuses: `message` is one line naming the problem.
-struct UsageError: Error {
-    let message: String
-    /// `-h`/`--help`: print the usage and exit 0.
-    var isHelp = false
-}
-
 extension ServerOptions {
     /// The C sample's usage text (`usage()` in args.c), less its `[-s NUM_SOCKETS]`, an option it never accepted.
     static func usage(program: String) -> String {
@@ -47,16 +40,16 @@ extension ServerOptions {
         do {
             raw = try ServerArguments.parse(arguments)
         } catch {
-            if ServerArguments.exitCode(for: error) == .success { throw UsageError(message: "", isHelp: true) }
+            if ServerArguments.exitCode(for: error) == .success { throw UsageError("", isHelp: true) }
             let text = ServerArguments.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            throw UsageError(message: text)
+            throw UsageError(text)
         }
-        guard let mask = raw.portmask else { throw UsageError(message: "missing port mask (-p PORTMASK)") }
+        guard let mask = raw.portmask else { throw UsageError("missing port mask (-p PORTMASK)") }
         let ports = try parsePortmask(mask, available: available)
-        guard let clients = raw.numClients else { throw UsageError(message: "missing number of clients (-n NUM_CLIENTS)") }
+        guard let clients = raw.numClients else { throw UsageError("missing number of clients (-n NUM_CLIENTS)") }
         let numClients = try parseNumClients(clients)
         guard available == nil || ports.count % 2 == 0 else {
-            throw UsageError(message: "application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
+            throw UsageError("application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
         }
         return ServerOptions(ports: ports, numClients: numClients)
     }
@@ -66,9 +59,9 @@ extension ServerOptions {
         var digits = Substring(text)
         if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
         guard !digits.isEmpty, let mask = UInt64(digits, radix: 16) else {
-            throw UsageError(message: "invalid port mask '\(text)': not a hexadecimal number")
+            throw UsageError("invalid port mask '\(text)': not a hexadecimal number")
         }
-        guard mask != 0 else { throw UsageError(message: "invalid port mask '\(text)': it selects no ports") }
+        guard mask != 0 else { throw UsageError("invalid port mask '\(text)': it selects no ports") }
         var ports: [PortID] = []
         var missing: [Int] = []
         for bit in 0..<64 where mask & (1 << UInt64(bit)) != 0 {
@@ -80,7 +73,7 @@ extension ServerOptions {
         }
         guard missing.isEmpty else {
             let names = missing.map(String.init).joined(separator: ", ")
-            throw UsageError(message: "invalid port mask '\(text)': no port \(names) (\(available?.count ?? 0) ports available)")
+            throw UsageError("invalid port mask '\(text)': no port \(names) (\(available?.count ?? 0) ports available)")
         }
         return ports
     }
@@ -88,7 +81,7 @@ extension ServerOptions {
     /// `parse_num_clients`: a decimal number, 1 ... MAX_CLIENTS.
     static func parseNumClients(_ text: String) throws(UsageError) -> Int {
         guard let n = Int(text), n >= 1, n <= ClientServer.maxClients else {
-            throw UsageError(message: "invalid number of clients '\(text)': must be 1 to \(ClientServer.maxClients)")
+            throw UsageError("invalid number of clients '\(text)': must be 1 to \(ClientServer.maxClients)")
         }
         return n
     }

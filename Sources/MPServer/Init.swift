@@ -1,6 +1,6 @@
 // mp_server/init.c: shared objects, ports and client rings, created in the C sample's order.
 import ClientServerShared
-@preconcurrency import Glibc
+import Glibc
 import MPCore
 
 /// `RTE_MP_RX_DESC_DEFAULT`, `RTE_MP_TX_DESC_DEFAULT`, `CLIENT_QUEUE_RINGSIZE`, `MBUF_CACHE_SIZE`.
@@ -95,7 +95,7 @@ extension ServerState {
     /// functions, as in C), 1024 descriptors as adjusted by the device, promiscuous, started.
     static func initPort(_ port: EthPort, clients: Int, pool: PacketPool) throws(DPDKError) {
         print("Port \(port.id) init ... ", terminator: "")
-        fflush(stdout)
+        Console.flush()
         try port.configure(rxQueues: 1, txQueues: clients, .init(rssHashFunctions: 0))
         let (rx, tx) = try port.adjustDescriptors(rx: Sizes.rxDescriptors, tx: Sizes.txDescriptors)
         try port.setupRxQueue(QueueID(0), descriptors: rx, pool: pool)

@@ -1,6 +1,6 @@
 // mp_server/main.c: do_stats_display and sleep_lcore, the statistics screen.
 import ClientServerShared
-@preconcurrency import Glibc
+import Glibc
 import MPCore
 
 /// The statistics the server shows: port RX from the port info, client RX/drops from the
@@ -64,7 +64,7 @@ struct StatsDisplay: Sendable {
         while sleep(seconds: 1) {
             // ESC[2J clears the screen, ESC[1;1H moves to the top left.
             print("\u{1B}[2J\u{1B}[1;1H" + render(), terminator: "")
-            fflush(stdout)
+            Console.flush()
         }
     }
 

@@ -7,14 +7,8 @@
 // shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
 // prints the final statistics and exits 0.
 import ClientServerShared
-@preconcurrency import Glibc
+import Glibc
 import MPCore
-
-/// Prints one error line (to stderr, flushed before anything that follows on stdout).
-func printError(_ message: String) {
-    fflush(stdout)
-    fputs("ERROR: \(message)\n", stderr)
-}
 
 /// The whole server: EAL, options, init, forwarding, final statistics. Returns the exit status;
 /// the EAL is cleaned up on every path once it is up.
@@ -88,9 +82,9 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
     print(display.render(), terminator: "")
-    fflush(stdout)
+    Console.flush()
     return 0
 }
 
-setvbuf(stdout, nil, _IOLBF, 0)
+Console.lineBuffered()
 exit(runServer(CommandLine.arguments))

@@ -20,14 +20,6 @@ struct RawOptions: ParsableArguments {
     var statsPeriod: String?
 }
 
-/// A command-line mistake: one sentence, printed after "Error: " and followed by the usage.
-struct UsageError: Error {
-    let message: String
-    /// `-h`/`--help`: not a mistake; the usage goes to stdout and the exit status is 0.
-    var isHelp = false
-    init(_ message: String) { self.message = message }
-}
-
 /// The validated options.
 struct Options {
     /// The selected ports in id order; forwarding pairs are `ports[2k]` and `ports[2k + 1]`.

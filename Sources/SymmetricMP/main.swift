@@ -9,15 +9,11 @@ import MPCore
 /// Prints a line to standard output and shows it now, also when stdout is a pipe.
 func output(_ text: String, terminator: String = "\n") {
     print(text, terminator: terminator)
-    fflush(nil) // (Swift 6 cannot name `stdout` itself; nil flushes every stream)
+    Console.flush()
 }
 
-/// Writes a line to standard error (unbuffered).
-func printError(_ text: String) {
-    fflush(nil) // what stdout holds comes first
-    let line = text + "\n"
-    _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
-}
+/// Writes a line to standard error, after what stdout holds.
+func printError(_ text: String) { Console.error(text) }
 
 /// How `run` ended.
 enum Outcome {
