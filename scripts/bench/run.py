@@ -377,48 +377,34 @@ class Bench:
             return env, path
 
         window = max(2.0, self.seconds)
-        # symmetric_mp, one process on both CPUs with four ports, so that the main thread and a
-        # worker (lcore-worker-1) each forward a pair; no periodic report (its text allocates).
-        try:
-            pre = self.prefix()
-            env, path = env_for("symmetric_mp")
-            four = NULL_VDEVS + ["--vdev", "net_null2", "--vdev", "net_null3"]
-            p = self.start("swift", "symmetric_mp", ["-l", "0-1"] + self.eal(pre) + four
-                           + ["--", "-p", "f", "--num-procs", "1", "--proc-id", "0"], env=env)
-            t0 = p.wait_for(r"APP: Finished Process Init")
-            time.sleep(1.0)
-            t1 = time.monotonic()
-            time.sleep(window)
-            t2 = time.monotonic()
-            p.stop()
-            tend = time.monotonic()
-            total = sum(int(m.group(1)) for m in re.finditer(r"Port \d+: RX - (\d+)", p.text()))
-            results["symmetric_mp"] = self.malloc_delta(path, p.p.pid, t1, t2, total / (tend - t0))
-        except Exception as e:
-            log(f"bench: malloc count of symmetric_mp failed: {str(e)[:600]}")
-        finally:
-            self.cleanup()
+        def count_symmetric(tag, label, extra):
+            """symmetric_mp, one process on both CPUs with four ports, so that the main thread and
+            a worker (rte-worker-1) each forward a pair."""
+            try:
+                pre = self.prefix()
+                env, path = env_for(tag)
+                four = NULL_VDEVS + ["--vdev", "net_null2", "--vdev", "net_null3"]
+                p = self.start("swift", "symmetric_mp", ["-l", "0-1"] + self.eal(pre) + four
+                               + ["--", "-p", "f", "--num-procs", "1", "--proc-id", "0"] + extra, env=env)
+                t0 = p.wait_for(r"APP: Finished Process Init")
+                time.sleep(1.0)
+                t1 = time.monotonic()
+                time.sleep(window)
+                t2 = time.monotonic()
+                p.stop()
+                tend = time.monotonic()
+                total = sum(int(m.group(1)) for m in re.finditer(r"Port \d+: RX - (\d+)", p.text()))
+                results[label] = self.malloc_delta(path, p.p.pid, t1, t2, total / (tend - t0))
+            except Exception as e:
+                log(f"bench: malloc count of {label} failed: {str(e)[:600]}")
+            finally:
+                self.cleanup()
+
+        # No periodic report: its text allocates.
+        count_symmetric("symmetric_mp", "symmetric_mp", [])
         # Control: the same with --stats-period 0.2, whose report (text) the main lcore formats
         # between bursts: the counter must see those allocations on a datapath thread.
-        try:
-            pre = self.prefix()
-            env, path = env_for("symmetric_mp_control")
-            p = self.start("swift", "symmetric_mp", ["-l", "0-1"] + self.eal(pre) + four
-                           + ["--", "-p", "f", "--num-procs", "1", "--proc-id", "0", "--stats-period", "0.2"], env=env)
-            t0 = p.wait_for(r"APP: Finished Process Init")
-            time.sleep(1.0)
-            t1 = time.monotonic()
-            time.sleep(window)
-            t2 = time.monotonic()
-            p.stop()
-            tend = time.monotonic()
-            total = sum(int(m.group(1)) for m in re.finditer(r"Port \d+: RX - (\d+)", p.text()))
-            results["symmetric_mp --stats-period 0.2 (control)"] = self.malloc_delta(path, p.p.pid, t1, t2,
-                                                                                     total / (tend - t0))
-        except Exception as e:
-            log(f"bench: control run failed: {e}")
-        finally:
-            self.cleanup()
+        count_symmetric("symmetric_mp_control", "symmetric_mp --stats-period 0.2 (control)", ["--stats-period", "0.2"])
         # mp_server (no statistics lcore: its screen is text and allocates, by design) + mp_client.
         try:
             pre = self.prefix()
