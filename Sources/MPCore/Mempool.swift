@@ -38,6 +38,20 @@ public struct Mempool: @unchecked Sendable {
     /// Objects currently taken (`rte_mempool_in_use_count`).
     public var inUseCount: Int { Int(rte_mempool_in_use_count(raw)) }
 
+    /// The name of the mempool ops (the common store's driver) the pool was made with:
+    /// `ring_mp_mc`, `ring_mt_rts`, `stack`, ...
+    public var opsName: String { String(cString: cdpdk_mempool_ops_of(raw)) }
+
+    /// The pool's common store, when it is a ring (the `ring_*` ops): for health checks.
+    public var ring: Ring? { cdpdk_mempool_ring(raw).map { Ring(raw: $0) } }
+
+    /// The mempool ops names this process can create pools with, in registration order (the
+    /// order is the ops index, which must agree between the processes that share a pool). Valid
+    /// once the EAL has loaded its drivers.
+    public static var availableOps: [String] {
+        (0..<cdpdk_mempool_ops_count()).map { String(cString: cdpdk_mempool_ops_name($0)) }
+    }
+
     /// Takes an object from the pool (`rte_mempool_get`).
     /// - Throws: `DPDKError` when the pool is empty (`ENOBUFS` from DPDK 22.11's ring-backed
     ///   pools, although `rte_mempool_get`'s documentation says `ENOENT`).
@@ -103,12 +117,15 @@ public struct PacketPool: @unchecked Sendable {
     /// Creates a packet pool. Primary only.
     /// - Parameters:
     ///   - dataRoomSize: buffer size per mbuf, `RTE_MBUF_DEFAULT_BUF_SIZE` (2176) by default.
+    ///   - ops: the mempool ops of the common store (`rte_pktmbuf_pool_create_by_ops`), one of
+    ///     `Mempool.availableOps`; nil for DPDK's default (`ring_mp_mc`).
     public static func create(name: String, count: Int, cacheSize: Int, privateSize: Int = 0,
                               dataRoomSize: Int = PacketPool.defaultDataRoomSize,
+                              ops: String? = nil,
                               socket: SocketID = .current) throws(DPDKError) -> PacketPool {
-        guard let p = rte_pktmbuf_pool_create(name, UInt32(count), UInt32(cacheSize), UInt16(privateSize),
-                                              UInt16(dataRoomSize), socket.rawValue) else {
-            throw DPDKError.fromErrno("creating mbuf pool \(name) of \(count) mbufs")
+        guard let p = rte_pktmbuf_pool_create_by_ops(name, UInt32(count), UInt32(cacheSize), UInt16(privateSize),
+                                                     UInt16(dataRoomSize), socket.rawValue, ops) else {
+            throw DPDKError.fromErrno("creating mbuf pool \(name) of \(count) mbufs" + (ops.map { " with ops \($0)" } ?? ""))
         }
         return PacketPool(mempool: Mempool(raw: p))
     }

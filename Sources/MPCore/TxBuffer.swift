@@ -8,14 +8,25 @@ import CDPDK
 /// Send what it holds with `flush()` (counting what it returns as sent) before dropping it: a
 /// buffer dropped while holding packets frees them and counts them as dropped, so that no packet
 /// leaves uncounted and nothing is sent on a port that may be gone.
+///
+/// A *returning* buffer (`returning:` at creation) frees nothing itself: it transmits with a
+/// reference of its own on every packet and then puts every packet, sent or refused, on a ring
+/// back to the process that handed it out, which frees it. A process that only ever transmits
+/// this way never touches the shared pool, so its death at any instant leaves the pool whole
+/// (see `ReturnPath`).
 public struct TxBuffer: ~Copyable {
     @usableFromInline let raw: UnsafeMutablePointer<rte_eth_dev_tx_buffer>
     public let port: EthPort
     public let queue: QueueID
+    @usableFromInline let drops: SharedCounter
+    @usableFromInline let returnPath: ReturnPath?
 
     /// Allocates a buffer for up to `capacity` packets on the port's socket.
-    /// - Parameter drops: incremented by the number of packets a flush could not send.
-    public init(port: EthPort, queue: QueueID, capacity: Int = 32, drops: SharedCounter) throws(DPDKError) {
+    /// - Parameters:
+    ///   - drops: incremented by the number of packets a flush could not send.
+    ///   - returning: where sent and refused packets go instead of being freed; nil to free them.
+    public init(port: EthPort, queue: QueueID, capacity: Int = 32, drops: SharedCounter,
+                returning: ReturnPath? = nil) throws(DPDKError) {
         let size = cdpdk_eth_tx_buffer_size(UInt16(capacity))
         guard let mem = rte_zmalloc_socket("tx_buffer", size, 0, port.socket.rawValue) else {
             throw DPDKError(code: ENOMEM, attempted: "allocating a TX buffer for port \(port.id)")
@@ -26,10 +37,17 @@ public struct TxBuffer: ~Copyable {
         self.raw = buffer
         self.port = port
         self.queue = queue
+        self.drops = drops
+        self.returnPath = returning
     }
 
     deinit {
-        cdpdk_eth_tx_buffer_drop(raw)
+        if let returnPath {
+            returnPath.giveBack(cdpdk_eth_tx_buffer_pkts(raw), count: count, drops: drops)
+            cdpdk_eth_tx_buffer_clear(raw)
+        } else {
+            cdpdk_eth_tx_buffer_drop(raw)
+        }
         rte_free(raw)
     }
 
@@ -40,13 +58,15 @@ public struct TxBuffer: ~Copyable {
     /// - Returns: packets sent by this call (0 unless the buffer filled).
     @inlinable
     public func buffer(_ mbuf: consuming Mbuf) -> Int {
-        Int(rte_eth_tx_buffer(port.id.rawValue, queue.rawValue, raw, mbuf.release()))
+        if cdpdk_eth_tx_buffer_put(raw, mbuf.release()) == 0 { return 0 }
+        return flush()
     }
 
-    /// Sends what is queued (`rte_eth_tx_buffer_flush`); what the device refuses is freed and
-    /// counted as dropped. Returns packets sent.
+    /// Sends what is queued (`rte_eth_tx_buffer_flush`); what the device refuses is freed (or
+    /// handed back) and counted as dropped. Returns packets sent.
     @inlinable @discardableResult
     public func flush() -> Int {
-        Int(rte_eth_tx_buffer_flush(port.id.rawValue, queue.rawValue, raw))
+        guard let returnPath else { return Int(rte_eth_tx_buffer_flush(port.id.rawValue, queue.rawValue, raw)) }
+        return returnPath.transmit(port: port.id, queue: queue, raw, drops: drops)
     }
 }

@@ -9,6 +9,15 @@ struct ServerOptions {
     var ports: [PortID]
     /// Client processes to serve (`-n NUM_CLIENTS`), 1 ... MAX_CLIENTS.
     var numClients: Int
+    /// The mbuf pool's mempool ops (`--pool-ops NAME`), checked against the EAL's list.
+    var poolOps: String = ServerOptions.defaultPoolOps
+    /// How long a registered client's heartbeat may stand still before it counts as stalled
+    /// (`--stall-timeout MS`).
+    var stallTimeoutMilliseconds: Int = 1000
+
+    /// `ring_mt_rts`: DPDK's ring with relaxed tail sync, which a preempted user does not block
+    /// for long (see docs/reliability.md for the measurements behind the choice).
+    static let defaultPoolOps = "ring_mt_rts"
 }
 
 /// The raw options, as ArgumentParser reads them; checked by `ServerOptions.parse`.
@@ -18,15 +27,23 @@ private struct ServerArguments: ParsableArguments {
 
     @Option(name: .customShort("n"), help: "number of client processes to use")
     var numClients: String?
+
+    @Option(name: .customLong("pool-ops"), help: "mempool ops of the mbuf pool")
+    var poolOps: String?
+
+    @Option(name: .customLong("stall-timeout"), help: "milliseconds without a heartbeat before a client counts as stalled")
+    var stallTimeout: String?
 }
 
 extension ServerOptions {
     /// The C sample's usage text (`usage()` in args.c), less its `[-s NUM_SOCKETS]`, an option it never accepted.
     static func usage(program: String) -> String {
         """
-        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS
+        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--pool-ops NAME] [--stall-timeout MS]
          -p PORTMASK: hexadecimal bitmask of ports to use
          -n NUM_CLIENTS: number of client processes to use
+         --pool-ops NAME: mempool ops of the mbuf pool (default \(ServerOptions.defaultPoolOps))
+         --stall-timeout MS: a registered client whose heartbeat stops this long gets no packets (default 1000)
         """
     }
 
@@ -51,7 +68,25 @@ extension ServerOptions {
         guard available == nil || ports.count % 2 == 0 else {
             throw UsageError("application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
         }
-        return ServerOptions(ports: ports, numClients: numClients)
+        var options = ServerOptions(ports: ports, numClients: numClients)
+        if let ops = raw.poolOps {
+            guard !ops.isEmpty else { throw UsageError("invalid --pool-ops '': give a mempool ops name") }
+            options.poolOps = ops
+        }
+        if let text = raw.stallTimeout {
+            guard let ms = Int(text), ms >= 10, ms <= 3_600_000 else {
+                throw UsageError("invalid --stall-timeout '\(text)': must be 10 to 3600000 milliseconds")
+            }
+            options.stallTimeoutMilliseconds = ms
+        }
+        return options
+    }
+
+    /// `--pool-ops` against the ops this process's EAL registered.
+    static func checkPoolOps(_ name: String, available: [String]) throws(UsageError) {
+        guard available.contains(name) else {
+            throw UsageError("unknown --pool-ops '\(name)': valid names are \(available.joined(separator: ", "))")
+        }
     }
 
     /// `parse_portmask`: a hexadecimal mask (optional 0x), non-zero, naming only present ports.

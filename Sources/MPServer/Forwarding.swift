@@ -2,25 +2,38 @@
 import ClientServerShared
 import MPCore
 
-/// The server's datapath on its main lcore: read every port in turn, hand the packets to the
-/// clients round-robin, and push each client's share into its ring in one all-or-nothing bulk
-/// enqueue (`rte_ring_enqueue_bulk`), as the C server does. What a full ring refuses is freed
-/// and counted as that client's `rx_drop`.
+/// The server's datapath on its main lcore: read every RX queue of every port in turn, hand the
+/// packets to the clients round-robin, and push each client's share into its ring in one
+/// all-or-nothing bulk enqueue (`rte_ring_enqueue_bulk`), as the C server does.
+///
+/// Beyond C: only clients the monitor lists as live get packets (a dead or stalled client's
+/// share goes to the others); a share whose ring is full goes to the next live client with room
+/// before it is dropped (a preempted client does not cost packets while another can take them);
+/// every mbuf handed to a registered client carries that client's owner mark; and what
+/// registered clients give back through their return rings is freed here.
 ///
 /// Returns at a burst boundary once `Shutdown.requested`: every packet received by then is in
-/// a ring or counted as dropped, so port RX == sum over clients of (rx + rx_drop), exactly.
+/// a ring or counted as dropped, so port RX == sum over clients of (rx + rx_drop) + undelivered.
 struct Forwarder {
     let ports: [EthPort]
+    let rxQueues: Int
     let rings: [Ring]
+    let returnRings: [Ring]
     /// `ports->rx_stats.rx[i]`, by position in `ports`.
     let portRx: [SharedCounter]
     let clients: ClientCounters
+    let board: DeliveryBoard
+    let mark: MbufField
 
-    init(state: ServerState, clients: ClientCounters) {
+    init(state: ServerState, clients: ClientCounters, board: DeliveryBoard) {
         ports = state.ports
+        rxQueues = state.rxQueues
         rings = state.rings
+        returnRings = state.returnRings
         portRx = state.ports.indices.map { state.portInfo.rx(atIndex: $0) }
         self.clients = clients
+        self.board = board
+        mark = state.mark
     }
 
     /// `do_packet_forwarding`, until shutdown.
@@ -29,39 +42,92 @@ struct Forwarder {
     /// properties would be reloaded and stored around every opaque call (the PMD's receive
     /// function), at a cost of several instructions per packet.
     func run() {
-        let ports = self.ports, rings = self.rings, portRx = self.portRx
-        let clientRx = clients.rx, clientRxDrop = clients.rxDrop
-        let numPorts = ports.count, numClients = rings.count
-        // Received packets (`buf[PACKET_READ_SIZE]`) and one buffer per client (`cl_rx_buf`),
-        // allocated once. All are empty whenever the loop checks for shutdown.
+        let ports = self.ports, rings = self.rings, returnRings = self.returnRings, portRx = self.portRx
+        let clientRx = clients.rx, clientRxDrop = clients.rxDrop, undelivered = clients.undelivered
+        let board = self.board, mark = self.mark
+        let numPorts = ports.count, numClients = rings.count, rxQueues = self.rxQueues
+        // Received packets (`buf[PACKET_READ_SIZE]`), one buffer per client (`cl_rx_buf`), and
+        // packets given back, allocated once. All are empty whenever the loop checks for shutdown
+        // or takes a new plan.
         var received = MbufBurst(capacity: ClientServer.burstSize)
+        var returned = MbufBurst(capacity: 4 * ClientServer.burstSize)
         var perClient = FixedArray(count: numClients) { _ in MbufBurst(capacity: ClientServer.burstSize) }
-        var client = 0 // the client the next packet goes to (`static uint8_t client`)
-        var portIndex = 0
+        var seen = board.generation
+        var plan = board.take(generation: seen)
+        var next = 0 // position in plan.live of the client the next packet goes to
+        var portIndex = 0, queue: UInt16 = 0
         while !Shutdown.requested {
-            let n = ports[portIndex].receive(queue: QueueID(0), into: &received)
+            let generation = board.generation
+            if generation != seen {
+                seen = generation
+                plan = board.take(generation: generation)
+                if next >= plan.liveCount { next = 0 }
+            }
+            let n = ports[portIndex].receive(queue: QueueID(queue), into: &received)
             if n > 0 {
                 portRx[portIndex].add(UInt64(truncatingIfNeeded: n))
-                // process_packets: round-robin over the clients...
-                received.drain { mbuf in
-                    perClient[client].append(mbuf)
-                    client += 1
-                    if client == numClients { client = 0 }
-                }
-                // ...then flush_rx_queue for each: all of a client's packets into its ring, or
-                // none (rte_ring_enqueue_bulk), and then they are freed and counted as dropped.
-                for c in 0..<numClients {
-                    let count = perClient[c].count
-                    if count == 0 { continue }
-                    if rings[c].enqueueAll(&perClient[c]) {
-                        clientRx[c].add(UInt64(truncatingIfNeeded: count))
-                    } else {
-                        clientRxDrop[c].add(UInt64(truncatingIfNeeded: perClient[c].free()))
+                if plan.liveCount == 0 {
+                    undelivered.add(UInt64(truncatingIfNeeded: received.free()))
+                } else {
+                    // process_packets: round-robin over the live clients, each packet marked
+                    // with its client's owner mark...
+                    received.drain { mbuf in
+                        let c = Int(plan.live[next])
+                        mbuf[mark] = plan.marks[c]
+                        perClient[c].append(mbuf)
+                        next += 1
+                        if next == plan.liveCount { next = 0 }
+                    }
+                    // ...then flush_rx_queue for each: all of a client's packets into its ring,
+                    // or into the next live client's with room, or dropped.
+                    for i in 0..<plan.liveCount {
+                        let c = Int(plan.live[i])
+                        let count = perClient[c].count
+                        if count == 0 { continue }
+                        if rings[c].enqueueAll(&perClient[c]) {
+                            clientRx[c].add(UInt64(truncatingIfNeeded: count))
+                        } else {
+                            spill(from: i, &perClient[c], plan: plan, rings: rings, counters: clients)
+                        }
                     }
                 }
             }
-            portIndex += 1
-            if portIndex == numPorts { portIndex = 0 }
+            // What registered clients gave back: unmarked, then freed here, the one process
+            // that never dies inside the pool.
+            for r in 0..<plan.returningCount {
+                if returnRings[Int(plan.returning[r])].dequeueBurst(into: &returned) > 0 {
+                    returned.setField(mark, to: 0)
+                    returned.free()
+                }
+            }
+            queue &+= 1
+            if Int(queue) == rxQueues {
+                queue = 0
+                portIndex += 1
+                if portIndex == numPorts { portIndex = 0 }
+            }
         }
+    }
+
+    /// A live client's ring was full: offer its share to the following live clients in turn,
+    /// re-marked for each; if none has room, free it (unmarked first, as every free of a marked
+    /// mbuf must be) and count it as the first client's rx_drop. Out of line: rare.
+    @inline(never)
+    func spill(from position: Int, _ share: inout MbufBurst, plan: DeliveryPlan, rings: [Ring],
+               counters: ClientCounters) {
+        let count = share.count
+        var step = 1
+        while step < plan.liveCount {
+            let d = Int(plan.live[(position + step) % plan.liveCount])
+            share.setField(mark, to: plan.marks[d])
+            if rings[d].enqueueAll(&share) {
+                counters.rx[d].add(UInt64(count))
+                return
+            }
+            step += 1
+        }
+        let c = Int(plan.live[position])
+        share.setField(mark, to: 0)
+        counters.rxDrop[c].add(UInt64(truncatingIfNeeded: share.free()))
     }
 }

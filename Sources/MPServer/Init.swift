@@ -9,6 +9,9 @@ enum Sizes {
     static let txDescriptors = 1024
     static let clientRingSize = 128
     static let mbufCacheSize = 512
+    /// Each registered client's return ring: room for everything it can hold at once (its ring,
+    /// its burst and a TX buffer per port) many times over.
+    static let returnRingSize = 2048
 }
 
 /// Per-client counters that stay in the server (`struct client.stats` in init.h): how many
@@ -22,13 +25,16 @@ struct ClientCounters: @unchecked Sendable {
     let rx: [SharedCounter]
     /// `clients[i].stats.rx_drop`.
     let rxDrop: [SharedCounter]
+    /// Packets received while no client was live to take them (freed).
+    let undelivered: SharedCounter
 
     init(clients: Int) {
-        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * clients)
-        storage.initialize(repeating: 0, count: 2 * clients)
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * clients + 1)
+        storage.initialize(repeating: 0, count: 2 * clients + 1)
         self.storage = storage
         rx = (0..<clients).map { SharedCounter(unsafeAddress: storage + $0) }
         rxDrop = (0..<clients).map { SharedCounter(unsafeAddress: storage + clients + $0) }
+        undelivered = SharedCounter(unsafeAddress: storage + 2 * clients)
     }
 
     /// Releases the storage; call when no lcore uses the counters any more.
@@ -41,7 +47,15 @@ struct ServerState {
     let portInfo: PortInfo
     let pool: PacketPool
     let ports: [EthPort]
+    /// RX queues per port: one per client, so that devices which want as many RX as TX queues
+    /// (net_tap) work with any number of clients. The loop polls them all.
+    let rxQueues: Int
     let rings: [Ring]
+    /// Client `i` gives its packets back on `returnRings[i]` (registered Swift clients only).
+    let returnRings: [Ring]
+    let registry: ClientRegistry
+    /// The owner mark: which client an mbuf was handed to.
+    let mark: MbufField
 }
 
 /// A failure after the command line was accepted: one line for the user.
@@ -72,33 +86,56 @@ extension ServerState {
         }
         EthPort.checkAllPortsLinkStatus(ports)
         let rings = try initShmRings(clients: options.numClients)
-        return ServerState(options: options, portInfo: portInfo, pool: pool, ports: ports, rings: rings)
+        let (registry, mark, returnRings) = try initRegistry(clients: options.numClients)
+        return ServerState(options: options, portInfo: portInfo, pool: pool, ports: ports,
+                           rxQueues: options.numClients, rings: rings, returnRings: returnRings,
+                           registry: registry, mark: mark)
+    }
+
+    /// The client registry, the owner mark and one return ring per client: what lets the server
+    /// take back everything a registered client held when it dies.
+    static func initRegistry(clients: Int) throws(InitError) -> (ClientRegistry, MbufField, [Ring]) {
+        do {
+            let mark = try MbufField.register(name: ClientRegistry.markFieldName)
+            let registry = try ClientRegistry.reserve(mark: mark)
+            var returnRings: [Ring] = []
+            for i in 0..<clients {
+                returnRings.append(try Ring.create(name: ClientServer.returnRingName(i), count: Sizes.returnRingSize,
+                                                   flags: [.singleProducer, .singleConsumer]))
+            }
+            return (registry, mark, returnRings)
+        } catch {
+            throw InitError(message: "Cannot create the client registry: \(error)")
+        }
     }
 
     /// `init_mbuf_pools`: enough mbufs for every RX descriptor, every client's ring and TX
-    /// descriptors, and every lcore cache, exactly as the C sample counts them.
+    /// descriptors, and every lcore cache, as the C sample counts them, but with one RX queue
+    /// per client on every port (C has one per port).
     static func initMbufPool(_ options: ServerOptions) throws(InitError) -> PacketPool {
         let numPorts = options.ports.count, numClients = options.numClients
-        let server = Sizes.rxDescriptors * numPorts
+        let server = Sizes.rxDescriptors * numPorts * numClients
         let clients = numClients * (Sizes.clientRingSize + Sizes.txDescriptors * numPorts)
         let caches = (numClients + 1) * Sizes.mbufCacheSize
         let count = server + clients + caches
         print("Creating mbuf pool '\(ClientServer.poolName)' [\(count) mbufs] ...")
         do {
-            return try PacketPool.create(name: ClientServer.poolName, count: count, cacheSize: Sizes.mbufCacheSize)
+            return try PacketPool.create(name: ClientServer.poolName, count: count, cacheSize: Sizes.mbufCacheSize,
+                                         ops: options.poolOps)
         } catch {
             throw InitError(message: "Cannot create needed mbuf pools: \(error)")
         }
     }
 
-    /// `init_port`: one RX queue, one TX queue per client, RSS multi-queue mode (no hash
-    /// functions, as in C), 1024 descriptors as adjusted by the device, promiscuous, started.
+    /// `init_port`: one TX queue per client, RSS multi-queue mode (no hash functions, as in C),
+    /// 1024 descriptors as adjusted by the device, promiscuous, started. Unlike C, as many RX
+    /// queues as TX queues (net_tap refuses fewer), all polled by the loop.
     static func initPort(_ port: EthPort, clients: Int, pool: PacketPool) throws(DPDKError) {
         print("Port \(port.id) init ... ", terminator: "")
         Console.flush()
-        try port.configure(rxQueues: 1, txQueues: clients, .init(rssHashFunctions: 0))
+        try port.configure(rxQueues: clients, txQueues: clients, .init(rssHashFunctions: 0))
         let (rx, tx) = try port.adjustDescriptors(rx: Sizes.rxDescriptors, tx: Sizes.txDescriptors)
-        try port.setupRxQueue(QueueID(0), descriptors: rx, pool: pool)
+        for q in 0..<clients { try port.setupRxQueue(QueueID(UInt16(q)), descriptors: rx, pool: pool) }
         for q in 0..<clients { try port.setupTxQueue(QueueID(UInt16(q)), descriptors: tx) }
         try port.enablePromiscuous()
         try port.start()

@@ -10,6 +10,9 @@ import ClientServerShared
 import Glibc
 import MPCore
 
+/// Exit status when the mbuf pool's ring was found stuck by a process that died inside it.
+let exitPoolDamaged: Int32 = 3
+
 /// The whole server: EAL, options, init, forwarding, final statistics. Returns the exit status;
 /// the EAL is cleaned up on every path once it is up.
 func runServer(_ arguments: [String]) -> Int32 {
@@ -49,6 +52,7 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     do {
         options = try ServerOptions.parse(Array(eal.applicationArguments.dropFirst()),
                                           available: EthPort.all.map(\.id))
+        try ServerOptions.checkPoolOps(options.poolOps, available: Mempool.availableOps)
     } catch {
         if !error.isHelp { printError(error.message) }
         print(ServerOptions.usage(program: program))
@@ -67,6 +71,17 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     let counters = ClientCounters(clients: options.numClients)
     defer { counters.deallocate() }
     let display = StatsDisplay(state: state, clients: counters)
+    let board = DeliveryBoard(initial: DeliveryPlan(clients: options.numClients))
+    defer { board.deallocate() }
+    let poolHealth = PoolHealth()
+    let monitor: ControlThread
+    do {
+        let watcher = ClientMonitor(state: state, board: board, poolHealth: poolHealth)
+        monitor = try ControlThread(name: "mp-client-mon") { watcher.run() }
+    } catch {
+        printError("Cannot start the client monitor: \(error)")
+        return 1
+    }
 
     // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
     if let statsLcore = eal.workerLcores.first {
@@ -77,13 +92,15 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         }
     }
 
-    Forwarder(state: state, clients: counters).run()
+    Forwarder(state: state, clients: counters, board: board).run()
+    monitor.join()
     eal.waitForWorkers()
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
     print(display.render(), terminator: "")
     Console.flush()
-    return 0
+    // A check as well as a server: damage found in the shared pool makes the exit status say so.
+    return poolHealth.damaged.load(ordering: .relaxed) ? exitPoolDamaged : 0
 }
 
 Console.lineBuffered()

@@ -25,6 +25,8 @@
 #include <rte_ether.h>
 #include <rte_eth_ring.h>
 #include <rte_cycles.h>
+#include <rte_mbuf_dyn.h>
+#include <string.h>
 
 /* ---- errors -------------------------------------------------------------------------------- */
 
@@ -101,6 +103,11 @@ static inline uint16_t cdpdk_eth_tx_buffer_length(const struct rte_eth_dev_tx_bu
     return b->length;
 }
 
+/* The queued packets of a TX buffer (pkts[] is a flexible array member), and emptying it
+ * without freeing them: for a send whose packets go back to their owner afterwards. */
+static inline struct rte_mbuf **cdpdk_eth_tx_buffer_pkts(struct rte_eth_dev_tx_buffer *b) { return b->pkts; }
+static inline void cdpdk_eth_tx_buffer_clear(struct rte_eth_dev_tx_buffer *b) { b->length = 0; }
+
 /* rte_eth_tx_buffer without its send: queues the packet and says whether the buffer is now
  * full (the caller then flushes, out of line). pkts[] is a flexible array member. */
 static inline int cdpdk_eth_tx_buffer_put(struct rte_eth_dev_tx_buffer *b, struct rte_mbuf *m) {
@@ -137,6 +144,84 @@ static inline int cdpdk_eth_link_to_str(char *str, size_t len, const struct rte_
 static inline int cdpdk_eth_link_is_up(const struct rte_eth_link *l) {
     return l->link_status == RTE_ETH_LINK_UP;
 }
+
+/* ---- mempool ops: the table is a global of cache-aligned structs ------------------------------ */
+
+/* The ops names this process knows (drivers register them at load), by index. */
+static inline unsigned cdpdk_mempool_ops_count(void) { return rte_mempool_ops_table.num_ops; }
+static inline const char *cdpdk_mempool_ops_name(unsigned i) { return rte_mempool_ops_table.ops[i].name; }
+/* The ops a pool was made with (`mp->ops_index`). */
+static inline const char *cdpdk_mempool_ops_of(const struct rte_mempool *mp) {
+    return rte_mempool_get_ops(mp->ops_index)->name;
+}
+/* A ring-backed pool's ring, or NULL: the pool's common store, for health checks. */
+static inline struct rte_ring *cdpdk_mempool_ring(const struct rte_mempool *mp) {
+    const char *ops = cdpdk_mempool_ops_of(mp);
+    return strncmp(ops, "ring_", 5) == 0 ? (struct rte_ring *)mp->pool_data : NULL;
+}
+
+/* ---- mbuf references and dynamic fields ------------------------------------------------------ */
+
+/* One more reference on every segment, so that a transmit's free only drops the PMD's. */
+static inline void cdpdk_mbuf_ref_all_segs(struct rte_mbuf *m) {
+    for (; m != NULL; m = m->next) rte_mbuf_refcnt_update(m, 1);
+}
+/* Back to a single reference on every segment: the caller is the only holder. */
+static inline void cdpdk_mbuf_own_all_segs(struct rte_mbuf *m) {
+    for (; m != NULL; m = m->next) rte_mbuf_refcnt_set(m, 1);
+}
+/* A 32-bit dynamic field (RTE_MBUF_DYNFIELD is a macro). */
+static inline uint32_t cdpdk_mbuf_dyn_u32(const struct rte_mbuf *m, int offset) {
+    return *RTE_MBUF_DYNFIELD(m, offset, const volatile uint32_t *);
+}
+static inline void cdpdk_mbuf_set_dyn_u32(struct rte_mbuf *m, int offset, uint32_t v) {
+    *RTE_MBUF_DYNFIELD(m, offset, volatile uint32_t *) = v;
+}
+
+/* ---- ring positions (struct rte_ring is cache-aligned, so opaque to Swift) ------------------- */
+
+/* Head and tail of one side, whatever its sync mode (each mode lays them out differently). */
+static inline uint32_t cdpdk_ring_side_pos(const struct rte_ring *r, int producer, int head) {
+    const struct rte_ring_headtail *ht = producer ? &r->prod : &r->cons;
+    switch (ht->sync_type) {
+    case RTE_RING_SYNC_MT_RTS: {
+        const struct rte_ring_rts_headtail *rts = producer ? &r->rts_prod : &r->rts_cons;
+        return head ? rts->head.val.pos : rts->tail.val.pos;
+    }
+    case RTE_RING_SYNC_MT_HTS: {
+        const struct rte_ring_hts_headtail *hts = producer ? &r->hts_prod : &r->hts_cons;
+        return head ? hts->ht.pos.head : hts->ht.pos.tail;
+    }
+    default:
+        return head ? ht->head : ht->tail;
+    }
+}
+static inline uint32_t cdpdk_ring_prod_head(const struct rte_ring *r) { return cdpdk_ring_side_pos(r, 1, 1); }
+static inline uint32_t cdpdk_ring_prod_tail(const struct rte_ring *r) { return cdpdk_ring_side_pos(r, 1, 0); }
+static inline uint32_t cdpdk_ring_cons_head(const struct rte_ring *r) { return cdpdk_ring_side_pos(r, 0, 1); }
+static inline uint32_t cdpdk_ring_cons_tail(const struct rte_ring *r) { return cdpdk_ring_side_pos(r, 0, 0); }
+/* For a single-producer / single-consumer ring whose other side has died: forget a
+ * half-finished operation of the dead side (its head moved, its tail not). Safe only when the
+ * dead process was that side's only user, and no thread uses that side while it runs. */
+static inline void cdpdk_ring_forget_partial_dequeue(struct rte_ring *r) { r->cons.head = r->cons.tail; }
+static inline void cdpdk_ring_forget_partial_enqueue(struct rte_ring *r) { r->prod.head = r->prod.tail; }
+
+/* ---- processes ------------------------------------------------------------------------------- */
+
+/* pidfd_open(2) through syscall(2), which is variadic (Swift cannot call it). */
+#include <sys/syscall.h>
+#include <unistd.h>
+static inline int cdpdk_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+/* ---- int32 in shared memory ------------------------------------------------------------------ */
+
+static inline int cdpdk_cas32(volatile int32_t *p, int32_t expected, int32_t desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+static inline int32_t cdpdk_load32(const volatile int32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void cdpdk_store32(volatile int32_t *p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline uint32_t cdpdk_loadu32(const volatile uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void cdpdk_storeu32(volatile uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 
 /* ---- client_server_mp shared memory (examples/multi_process/client_server_mp/shared/common.h) */
 
@@ -191,6 +276,53 @@ static inline uint16_t *cdpdk_cs_port_ids(struct cdpdk_cs_port_info *pi) { retur
 static const size_t cdpdk_cs_port_info_size = sizeof(struct cdpdk_cs_port_info);
 static inline uint16_t cdpdk_cs_num_ports(const struct cdpdk_cs_port_info *pi) { return pi->num_ports; }
 static inline void cdpdk_cs_set_num_ports(struct cdpdk_cs_port_info *pi, uint16_t n) { pi->num_ports = n; }
+
+/* ---- client registry: this project's addition, in a memzone of its own ------------------------
+ * The C sample's memzones stay byte-identical; a C client simply never registers. */
+#define CDPDK_CS_MZ_CLIENT_REGISTRY "MProc_client_registry"
+#define CDPDK_CS_CLIENT_RETQ_NAME "MProc_Client_%u_RET"
+
+/* Slot status, written by the server only. */
+enum {
+    CDPDK_CS_CLIENT_UNREGISTERED = 0, /* never claimed: the server delivers to it, as C does */
+    CDPDK_CS_CLIENT_STARTING = 1,     /* claimed; the server is preparing the id's rings */
+    CDPDK_CS_CLIENT_ALIVE = 2,
+    CDPDK_CS_CLIENT_STALLED = 3,      /* alive, but its heartbeat stopped */
+    CDPDK_CS_CLIENT_DEAD = 4,         /* exited; the server is reclaiming what it held */
+    CDPDK_CS_CLIENT_VACANT = 5,       /* reclaimed; the id is free again */
+};
+
+/* Padded by hand rather than __rte_cache_aligned, so that Swift imports the struct: one cache
+ * line per writer. */
+struct cdpdk_cs_client_slot {
+    /* Line 0, written by a client while it claims the id (pid by compare-and-swap, then the rest,
+     * then ready_pid = pid); reset by the server once it has reclaimed a dead holder. */
+    volatile int32_t pid;          /* 0: nobody holds the id */
+    volatile uint32_t lcore;
+    volatile uint64_t start_time;  /* /proc/<pid>/stat starttime: with pid, names the process */
+    volatile uint64_t claimed_ns;  /* CLOCK_REALTIME at the claim */
+    volatile int32_t ready_pid;    /* = pid once the fields above are written */
+    uint8_t pad0[36];
+    /* Line 1, written by the server only. */
+    volatile uint32_t status;      /* CDPDK_CS_CLIENT_* */
+    volatile uint32_t generation;  /* registrations accepted for this id */
+    volatile uint64_t reclaimed;   /* mbufs taken back from this id's dead holders */
+    uint8_t pad1[48];
+    /* Line 2, written by the client only: bumped on every pass of its loop. */
+    volatile uint64_t heartbeat;
+    uint8_t pad2[56];
+};
+
+struct cdpdk_cs_client_registry {
+    volatile int32_t mark_offset;  /* the owner mark: mbuf dynamic field offset (server) */
+    volatile uint32_t max_clients;
+    uint8_t pad[56];
+    struct cdpdk_cs_client_slot slot[CDPDK_CS_MAX_CLIENTS];
+};
+_Static_assert(sizeof(struct cdpdk_cs_client_slot) == 192, "client slot: three cache lines");
+_Static_assert(offsetof(struct cdpdk_cs_client_slot, status) == 64, "client slot: server line");
+_Static_assert(offsetof(struct cdpdk_cs_client_slot, heartbeat) == 128, "client slot: client line");
+_Static_assert(offsetof(struct cdpdk_cs_client_registry, slot) == 64, "registry: slots on their own lines");
 
 /* ---- counters in shared memory ------------------------------------------------------------- */
 

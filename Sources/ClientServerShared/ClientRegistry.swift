@@ -1,0 +1,126 @@
+// The client registry: this project's addition to client_server_mp's shared memory, in a memzone
+// of its own ("MProc_client_registry"), so that the C sample's memzones stay byte-identical. A C
+// client never registers and shows as unregistered; a Swift client claims its id here, proves
+// it is alive with a heartbeat, and hands its packets back to the server through its return
+// ring, so that the server can take back everything it held if it dies.
+import CDPDK
+import Glibc
+import MPCore
+
+/// The state of one client id, as the server sees it (`CDPDK_CS_CLIENT_*`).
+public enum ClientStatus: UInt32, Sendable, CustomStringConvertible {
+    /// Never claimed: a C client, or nobody yet. The server delivers to it, as the C server does.
+    case unregistered = 0
+    /// Claimed; the server is preparing the id's rings.
+    case starting = 1
+    case alive = 2
+    /// Alive, but its heartbeat stopped longer than the server's stall timeout.
+    case stalled = 3
+    /// Exited; the server is taking back what it held.
+    case dead = 4
+    /// Taken back; nobody holds the id. Its share goes to the live clients until a client claims it.
+    case vacant = 5
+
+    public var description: String {
+        switch self {
+        case .unregistered: "unregistered"
+        case .starting: "starting"
+        case .alive: "alive"
+        case .stalled: "stalled"
+        case .dead: "dead"
+        case .vacant: "vacant"
+        }
+    }
+
+    /// Whether the server hands packets to a client in this state.
+    public var receivesPackets: Bool { self == .unregistered || self == .alive }
+}
+
+/// The registry memzone (`struct cdpdk_cs_client_registry`).
+public struct ClientRegistry: @unchecked Sendable {
+    public static let name = CDPDK_CS_MZ_CLIENT_REGISTRY
+    /// The mbuf dynamic field in which the server marks which client an mbuf was handed to.
+    public static let markFieldName = "mp_client_owner"
+
+    let zone: UnsafeMutablePointer<cdpdk_cs_client_registry>
+
+    /// Reserves the registry and records the owner mark's field. Server (primary) only.
+    public static func reserve(mark: MbufField) throws(DPDKError) -> ClientRegistry {
+        let mz = try Memzone<cdpdk_cs_client_registry>.reserve(name: name)
+        let registry = ClientRegistry(zone: mz.pointer)
+        cdpdk_store32(registry.zone.pointer(to: \.mark_offset)!, mark.offset)
+        return registry
+    }
+
+    /// Finds the registry of a Swift server; nil under a C server, which has none.
+    public static func lookup() -> ClientRegistry? {
+        guard let mz = try? Memzone<cdpdk_cs_client_registry>.lookup(name: name) else { return nil }
+        return ClientRegistry(zone: mz.pointer)
+    }
+
+    /// The owner mark's field.
+    public var mark: MbufField { MbufField(offset: cdpdk_load32(zone.pointer(to: \.mark_offset)!)) }
+
+    /// The slot of client `id`.
+    public func slot(_ id: Int) -> ClientSlot {
+        precondition(id >= 0 && id < ClientServer.maxClients)
+        return ClientSlot(raw: UnsafeMutableRawPointer(zone.pointer(to: \.slot)!)
+            .assumingMemoryBound(to: cdpdk_cs_client_slot.self) + id)
+    }
+
+    /// The mark the server writes in the mbufs it hands to client `id` (0 means none).
+    public static func markValue(client id: Int) -> UInt32 { UInt32(id + 1) }
+}
+
+/// One client id's slot: who holds it and in what state. Each field has one writer (see CDPDK.h).
+public struct ClientSlot: @unchecked Sendable {
+    let raw: UnsafeMutablePointer<cdpdk_cs_client_slot>
+
+    public var pid: Int32 { cdpdk_load32(raw.pointer(to: \.pid)!) }
+    public var readyPID: Int32 { cdpdk_load32(raw.pointer(to: \.ready_pid)!) }
+    public var lcore: UInt32 { cdpdk_loadu32(raw.pointer(to: \.lcore)!) }
+    public var startTime: UInt64 { cdpdk_counter_read(raw.pointer(to: \.start_time)!) }
+    public var claimedNanoseconds: UInt64 { cdpdk_counter_read(raw.pointer(to: \.claimed_ns)!) }
+    public var status: ClientStatus { ClientStatus(rawValue: cdpdk_loadu32(raw.pointer(to: \.status)!)) ?? .unregistered }
+    public var generation: UInt32 { cdpdk_loadu32(raw.pointer(to: \.generation)!) }
+    /// Mbufs the server took back from this id's dead holders, in all.
+    public var reclaimed: SharedCounter { SharedCounter(unsafeAddress: raw.pointer(to: \.reclaimed)!) }
+    /// Bumped by the client on every pass of its loop.
+    public var heartbeat: SharedCounter { SharedCounter(unsafeAddress: raw.pointer(to: \.heartbeat)!) }
+
+    // MARK: the client's side
+
+    /// Claims the id for process `pid`: succeeds only if nobody holds it.
+    public func claim(pid: Int32, startTime: UInt64, lcore: UInt32) -> Bool {
+        guard cdpdk_cas32(raw.pointer(to: \.pid)!, 0, pid) != 0 else { return false }
+        cdpdk_storeu32(raw.pointer(to: \.lcore)!, lcore)
+        cdpdk_counter_store(raw.pointer(to: \.start_time)!, startTime)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        cdpdk_counter_store(raw.pointer(to: \.claimed_ns)!, UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec))
+        heartbeat.store(0)
+        cdpdk_store32(raw.pointer(to: \.ready_pid)!, pid)
+        return true
+    }
+
+    // MARK: the server's side
+
+    /// Sets the status. Server only.
+    public func setStatus(_ status: ClientStatus) { cdpdk_storeu32(raw.pointer(to: \.status)!, status.rawValue) }
+
+    /// Counts an accepted registration. Server only.
+    public func bumpGeneration() { cdpdk_storeu32(raw.pointer(to: \.generation)!, generation &+ 1) }
+
+    /// Frees the id for the next client, once what its holder held is taken back. Server only.
+    public func release() {
+        cdpdk_store32(raw.pointer(to: \.ready_pid)!, 0)
+        cdpdk_store32(raw.pointer(to: \.pid)!, 0)
+    }
+}
+
+extension ClientServer {
+    /// The ring on which client `id` gives its packets back to the server ("MProc_Client_<id>_RET").
+    public static func returnRingName(_ id: Int) -> String {
+        CDPDK_CS_CLIENT_RETQ_NAME.replacing("%u", with: String(id))
+    }
+}

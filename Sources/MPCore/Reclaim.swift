@@ -1,0 +1,83 @@
+import CDPDK
+
+// Taking back what a dead process held. DPDK's shared objects assume their users do not die
+// half-way through an operation; these calls let a survivor that knows exactly which process
+// died, and that the dead process was the only user of one side of a ring, undo its half-done
+// operations and recover the mbufs it held. None of them is safe while that side is in use.
+
+extension Ring {
+    /// Head and tail of the producer and consumer sides: a diagnostic view of the ring.
+    public struct Positions: Equatable, Sendable, CustomStringConvertible {
+        public let producerHead: UInt32, producerTail: UInt32
+        public let consumerHead: UInt32, consumerTail: UInt32
+        /// True when a producer or consumer moved its head and has not (yet) moved its tail.
+        public var hasOperationInProgress: Bool { producerHead != producerTail || consumerHead != consumerTail }
+        public var description: String {
+            "prod \(producerHead)/\(producerTail) cons \(consumerHead)/\(consumerTail)"
+        }
+    }
+
+    /// The ring's head and tail positions now.
+    public var positions: Positions {
+        Positions(producerHead: cdpdk_ring_prod_head(raw), producerTail: cdpdk_ring_prod_tail(raw),
+                  consumerHead: cdpdk_ring_cons_head(raw), consumerTail: cdpdk_ring_cons_tail(raw))
+    }
+
+    /// Empties a single-consumer ring whose consumer has died, forgetting a dequeue it had
+    /// started (the entries it had copied out are in the dead process's hands: recover those by
+    /// other means, such as an owner mark). Returns the number of entries discarded. The
+    /// pointers are dropped, not freed.
+    ///
+    /// Safe only while no other thread dequeues from this ring.
+    public func unsafeDiscardAfterDeadConsumer() -> Int {
+        cdpdk_ring_forget_partial_dequeue(raw)
+        var discarded = 0
+        var scratch: UnsafeMutableRawPointer? = nil
+        while rte_ring_dequeue(raw, &scratch) == 0 { discarded += 1 }
+        return discarded
+    }
+
+    /// Forgets an enqueue that a dead single producer had started and not finished (head moved,
+    /// tail not): the entries it may have written were never published, and are still the dead
+    /// process's. What it had published stays in the ring for the consumer.
+    ///
+    /// Safe only while no other thread enqueues to this ring.
+    public func unsafeForgetEnqueueOfDeadProducer() {
+        cdpdk_ring_forget_partial_enqueue(raw)
+    }
+}
+
+extension PacketPool {
+    /// Frees every mbuf of the pool whose dynamic field `field` holds `value`, after clearing the
+    /// field and making the caller the only reference holder of every segment: the recovery of
+    /// the mbufs a dead process held, when every mbuf handed to it carried that mark and every
+    /// path that returns an mbuf to the pool clears the mark first. Returns how many were freed.
+    ///
+    /// Safe only if no live thread holds an mbuf with that mark, and none will set it meanwhile.
+    /// Walks every object of the pool (`rte_mempool_obj_iter`): milliseconds, not for a datapath.
+    public func unsafeReclaim(marked field: MbufField, value: UInt32) -> Int {
+        var search = MarkSearch(offset: field.offset, value: value)
+        withUnsafeMutablePointer(to: &search) { ctx in
+            _ = rte_mempool_obj_iter(mempool.raw, { _, arg, obj, _ in
+                let search = arg!.assumingMemoryBound(to: MarkSearch.self)
+                let m = OpaquePointer(obj!)
+                if cdpdk_mbuf_dyn_u32(m, search.pointee.offset) == search.pointee.value {
+                    search.pointee.found.append(m)
+                }
+            }, ctx)
+        }
+        for m in search.found {
+            cdpdk_mbuf_set_dyn_u32(m, field.offset, 0)
+            cdpdk_mbuf_own_all_segs(m)
+            rte_pktmbuf_free(m)
+        }
+        return search.found.count
+    }
+}
+
+/// The state `unsafeReclaim` threads through `rte_mempool_obj_iter`'s callback.
+private struct MarkSearch {
+    let offset: Int32
+    let value: UInt32
+    var found: [OpaquePointer] = []
+}

@@ -1,0 +1,168 @@
+// Beyond the C sample: the server watches its registered clients, notices a death within
+// milliseconds (pidfd) and a stall (heartbeat), stops handing packets to them, and takes back
+// everything a dead client held before its id can be claimed again.
+import ClientServerShared
+import Glibc
+import MPCore
+
+/// The monitor's body, on a control thread. It alone writes the slots' status and publishes
+/// delivery plans; the forwarding loop only reads them.
+struct ClientMonitor: Sendable {
+    let registry: ClientRegistry
+    let rings: [Ring]
+    let returnRings: [Ring]
+    let pool: PacketPool
+    let mark: MbufField
+    let board: DeliveryBoard
+    let stallTimeoutNanoseconds: UInt64
+    let poolHealth: PoolHealth
+
+    /// How often the monitor looks: a death is noticed within this (plus the reclaim).
+    static let periodMicroseconds: UInt32 = 5_000
+
+    init(state: ServerState, board: DeliveryBoard, poolHealth: PoolHealth) {
+        registry = state.registry
+        rings = state.rings
+        returnRings = state.returnRings
+        pool = state.pool
+        mark = state.mark
+        self.board = board
+        stallTimeoutNanoseconds = UInt64(state.options.stallTimeoutMilliseconds) * 1_000_000
+        self.poolHealth = poolHealth
+    }
+
+    /// The last heartbeat seen from a registered client, and when it moved.
+    struct Beat {
+        var value: UInt64
+        var at: UInt64
+    }
+
+    /// Watches until shutdown.
+    func run() {
+        // Per client id: a handle on the registered process, and its heartbeat.
+        var processes = FixedArray<ProcessHandle?>(count: rings.count) { _ in nil }
+        var beats = [Beat](repeating: Beat(value: 0, at: 0), count: rings.count)
+        var tick = 0
+        while !Shutdown.requested {
+            usleep(Self.periodMicroseconds)
+            let now = monotonicNanoseconds()
+            for c in rings.indices {
+                let slot = registry.slot(c)
+                switch slot.status {
+                case .unregistered, .vacant:
+                    let pid = slot.readyPID
+                    if pid != 0 && pid == slot.pid {
+                        processes[c] = accept(c, pid: pid)
+                        beats[c] = Beat(value: slot.heartbeat.value, at: now)
+                    }
+                case .alive, .stalled:
+                    let pid = slot.pid
+                    if processes[c]?.hasExited ?? true {
+                        processes[c] = nil
+                        reclaim(c, pid: pid, why: "exited")
+                    } else {
+                        checkHeartbeat(c, pid: pid, &beats[c], now: now)
+                    }
+                case .starting, .dead:
+                    break // transient states of accept and reclaim, which run here
+                }
+            }
+            tick += 1
+            if tick % 20 == 0 { poolHealth.check(pool) }
+        }
+    }
+
+    /// A client claimed id `c`: check it is who it says, empty the id's rings of what was
+    /// handed to nobody, and start delivering to it with its owner mark.
+    private func accept(_ c: Int, pid: Int32) -> ProcessHandle? {
+        let slot = registry.slot(c)
+        let process: ProcessHandle
+        do {
+            process = try ProcessHandle(pid: pid)
+        } catch {
+            reclaim(c, pid: pid, why: "exited during registration")
+            return nil
+        }
+        // The pidfd names whatever process has this PID now; the start time says it is the claimant.
+        guard ProcessHandle.isRunning(pid: pid, startTime: slot.startTime) else {
+            reclaim(c, pid: pid, why: "exited during registration")
+            return nil
+        }
+        slot.setStatus(.starting)
+        guard publishPlan() else { return nil }
+        // Packets that went to the id while nobody registered held it are nobody's: free them.
+        var burst = MbufBurst(capacity: 64)
+        var discarded = 0
+        while rings[c].dequeueBurst(into: &burst) > 0 {
+            burst.setField(mark, to: 0)
+            discarded += burst.free()
+        }
+        slot.reclaimed.add(UInt64(discarded))
+        slot.bumpGeneration()
+        slot.setStatus(.alive)
+        guard publishPlan() else { return nil }
+        serverLog("client \(c): registered (pid \(pid), lcore \(slot.lcore))"
+                  + (discarded > 0 ? "; \(discarded) packets queued before it were dropped" : ""))
+        return process
+    }
+
+    /// Stalled when the heartbeat stands still past the timeout; alive again when it moves.
+    private func checkHeartbeat(_ c: Int, pid: Int32, _ beat: inout Beat, now: UInt64) {
+        let slot = registry.slot(c)
+        let value = slot.heartbeat.value
+        if value != beat.value {
+            beat = Beat(value: value, at: now)
+            if slot.status == .stalled {
+                slot.setStatus(.alive)
+                _ = publishPlan()
+                serverLog("client \(c): alive again (pid \(pid))")
+            }
+        } else if slot.status == .alive && now &- beat.at > stallTimeoutNanoseconds {
+            slot.setStatus(.stalled)
+            _ = publishPlan()
+            serverLog("client \(c): stalled (pid \(pid), no heartbeat for \((now &- beat.at) / 1_000_000) ms); its share goes to the live clients")
+        }
+    }
+
+    /// Client `c` (process `pid`) is gone: stop delivering to it, then take back what it gave
+    /// back, what is still in its ring, and every mbuf that carries its mark, and free the id.
+    private func reclaim(_ c: Int, pid: Int32, why: String) {
+        let slot = registry.slot(c)
+        slot.setStatus(.dead)
+        guard publishPlan() else { return }
+        // From here on the forwarding loop holds no mbuf for `c` and touches neither of its rings.
+        let returnRing = returnRings[c]
+        returnRing.unsafeForgetEnqueueOfDeadProducer()
+        var burst = MbufBurst(capacity: 64)
+        while returnRing.dequeueBurst(into: &burst) > 0 {
+            burst.setField(mark, to: 0)
+            burst.free()
+        }
+        // Everything in its ring carries its mark: drop the pointers, the mark search frees them.
+        _ = rings[c].unsafeDiscardAfterDeadConsumer()
+        let taken = pool.unsafeReclaim(marked: mark, value: ClientRegistry.markValue(client: c))
+        slot.reclaimed.add(UInt64(taken))
+        slot.release()
+        slot.setStatus(.vacant)
+        _ = publishPlan()
+        serverLog("client \(c): \(why) (pid \(pid)); took back \(taken) mbufs it held; its share goes to the live clients until id \(c) returns")
+    }
+
+    /// Publishes the plan for the slots' current statuses and waits until the loop has it.
+    private func publishPlan() -> Bool {
+        board.publish(DeliveryPlan(statuses: rings.indices.map { registry.slot($0).status }))
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// One line on stderr for events the statistics screen would scroll away: client state changes
+/// and damage found in shared memory.
+func serverLog(_ line: String) {
+    Console.error("mp_server: " + line)
+}

@@ -1,0 +1,86 @@
+// Which clients the forwarding loop hands packets to, and whose return rings it drains: a plan
+// the client monitor publishes and the loop picks up at a burst boundary.
+import ClientServerShared
+import Glibc
+import MPCore
+import Synchronization
+
+/// The forwarding loop's view of the clients. A value: the loop keeps a copy in registers and
+/// memory of its own, and replaces it only when the monitor publishes a new one.
+struct DeliveryPlan {
+    /// Clients that get packets, in round-robin order (`ClientStatus.receivesPackets`).
+    var live = InlineArray<16, UInt8>(repeating: 0)
+    var liveCount = 0
+    /// Per client id: the owner mark written into the mbufs it gets (0 for unregistered clients).
+    var marks = InlineArray<16, UInt32>(repeating: 0)
+    /// Registered clients whose return rings the loop drains (alive or stalled).
+    var returning = InlineArray<16, UInt8>(repeating: 0)
+    var returningCount = 0
+
+    /// The C server's plan: every client gets packets, nobody is registered.
+    init(clients: Int) {
+        precondition(clients <= 16)
+        for c in 0..<clients { live[c] = UInt8(c) }
+        liveCount = clients
+    }
+
+    /// The plan for the clients' current states.
+    init(statuses: [ClientStatus]) {
+        for (c, status) in statuses.enumerated() {
+            if status.receivesPackets { live[liveCount] = UInt8(c); liveCount += 1 }
+            if status == .alive || status == .stalled {
+                returning[returningCount] = UInt8(c)
+                returningCount += 1
+                marks[c] = ClientRegistry.markValue(client: c)
+            }
+        }
+    }
+}
+
+/// Where the monitor publishes plans and the loop acknowledges them: a generation number the
+/// loop reads once per pass. The monitor changes the plan only after the loop has acknowledged
+/// the previous one, so a plain copy is never torn, and once the loop has acknowledged a plan
+/// without client C it holds no mbuf for C and never touches C's rings again.
+struct DeliveryBoard: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<DeliveryPlan>
+    private let published: UnsafeMutablePointer<Atomic<UInt32>>
+    private let acknowledged: UnsafeMutablePointer<Atomic<UInt32>>
+
+    init(initial: DeliveryPlan) {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: initial)
+        published = .allocate(capacity: 1)
+        published.initialize(to: Atomic(0))
+        acknowledged = .allocate(capacity: 1)
+        acknowledged.initialize(to: Atomic(0))
+    }
+
+    func deallocate() {
+        storage.deallocate()
+        published.deallocate()
+        acknowledged.deallocate()
+    }
+
+    /// The published generation: the loop compares it with the one it holds, once per pass.
+    @inline(__always) var generation: UInt32 { published.pointee.load(ordering: .acquiring) }
+
+    /// The loop takes the current plan and acknowledges its generation.
+    func take(generation: UInt32) -> DeliveryPlan {
+        let plan = storage.pointee
+        acknowledged.pointee.store(generation, ordering: .releasing)
+        return plan
+    }
+
+    /// The monitor publishes `plan` and waits until the loop has taken it (or shutdown).
+    /// - Returns: false when shutdown came first.
+    func publish(_ plan: DeliveryPlan) -> Bool {
+        storage.pointee = plan
+        let next = generation &+ 1
+        published.pointee.store(next, ordering: .releasing)
+        while acknowledged.pointee.load(ordering: .acquiring) != next {
+            if Shutdown.requested { return false }
+            usleep(50)
+        }
+        return true
+    }
+}
