@@ -21,16 +21,22 @@ struct ClientForwarder: ~Copyable {
     let txCount: [SharedCounter]
     /// One TX buffer per port, by position.
     var txBuffers: FixedArray<TxBuffer>
+    /// Bumped on every pass of the loop: the server's proof that this client is not stuck.
+    let heartbeat: SharedCounter
 
     /// Packets taken from the ring.
     private(set) var received: UInt64 = 0
 
-    init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>) {
+    init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>, heartbeat: SharedCounter) {
         ring = setup.ring
         outputOf = setup.outputOf
         txCount = setup.ports.map { setup.portInfo.tx(client: setup.clientID, port: $0.id) }
         self.txBuffers = txBuffers
+        self.heartbeat = heartbeat
     }
+
+    /// The heartbeat of a client that no registry watches (under a C server): nobody reads it.
+    static let unwatchedHeartbeat = SharedCounter(unsafeAddress: .allocate(capacity: 1))
 
     /// Forwards until shutdown, or until the server is gone. Checks on the server cost nothing
     /// while packets flow: only an empty poll reads the TSC, and only every `checkInterval`
@@ -40,7 +46,7 @@ struct ClientForwarder: ~Copyable {
     /// registers: stored properties of `self` are reloaded and stored around every opaque call
     /// (the PMD's transmit function), which cost several instructions per packet.
     mutating func run(eal: borrowing EAL, checkInterval: UInt64) -> StopReason {
-        let ring = self.ring, txCount = self.txCount
+        let ring = self.ring, txCount = self.txCount, heartbeat = self.heartbeat
         // The port table as a fixed-size local: its bounds are a constant, not a load.
         precondition(outputOf.count == 32, "RTE_MAX_ETHPORTS is 32 in the port info layout")
         var outputs = InlineArray<32, UInt8>(repeating: 0)
@@ -56,6 +62,7 @@ struct ClientForwarder: ~Copyable {
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {
+            heartbeat.add(1)
             let n = ring.dequeueBurst(into: &burst)
             if n == 0 {
                 if needFlush {

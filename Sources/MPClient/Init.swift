@@ -61,11 +61,12 @@ struct ClientSetup {
 
     /// `configure_tx_buffer` for every port: 32 packets, on TX queue CLIENT_ID, drops counted in
     /// this client's `tx_drop` slot of the port info (by DPDK's count callback).
-    func makeTxBuffers() throws(InitError) -> FixedArray<TxBuffer> {
+    /// Registered clients give every packet back to the server (`returning`) instead of freeing it.
+    func makeTxBuffers(returning: ReturnPath?) throws(InitError) -> FixedArray<TxBuffer> {
         do {
             return try FixedArray(count: ports.count) { (i: Int) throws(DPDKError) -> TxBuffer in
                 try TxBuffer(port: ports[i], queue: QueueID(UInt16(clientID)), capacity: ClientServer.burstSize,
-                             drops: portInfo.txDrop(client: clientID, port: ports[i].id))
+                             drops: portInfo.txDrop(client: clientID, port: ports[i].id), returning: returning)
             }
         } catch {
             throw InitError(message: "Cannot allocate buffer for tx: \(error)")

@@ -50,15 +50,18 @@ func forward(eal: borrowing EAL, clientID: Int) -> Int32 {
     }
 
     let setup: ClientSetup
+    let registration: Registration?
     let txBuffers: FixedArray<TxBuffer>
     do {
         setup = try ClientSetup.attach(clientID: clientID)
-        txBuffers = try setup.makeTxBuffers()
+        registration = try Registration.register(clientID: clientID, lcore: eal.mainLcore)
+        txBuffers = try setup.makeTxBuffers(returning: registration?.returnPath)
     } catch {
         printError(error.message)
         return 1
     }
-    var forwarder = ClientForwarder(setup: setup, txBuffers: txBuffers)
+    var forwarder = ClientForwarder(setup: setup, txBuffers: txBuffers,
+                                    heartbeat: registration?.slot.heartbeat ?? ClientForwarder.unwatchedHeartbeat)
 
     // This run's totals are differences: the slot keeps counting across restarts of a client.
     let txStart = forwarder.txTotal(setup), dropStart = forwarder.txDropTotal(setup)

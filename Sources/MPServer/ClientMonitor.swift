@@ -54,6 +54,11 @@ struct ClientMonitor: Sendable {
                     if pid != 0 && pid == slot.pid {
                         processes[c] = accept(c, pid: pid)
                         beats[c] = Beat(value: slot.heartbeat.value, at: now)
+                    } else if pid == 0, case let claimant = slot.pid, claimant != 0,
+                              ProcessHandle.startTime(of: claimant) == nil {
+                        // Killed between its claim and its ready mark: it held nothing yet.
+                        slot.release()
+                        serverLog("client \(c): process \(claimant) exited while claiming the id; released")
                     }
                 case .alive, .stalled:
                     let pid = slot.pid

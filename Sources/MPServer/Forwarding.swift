@@ -24,6 +24,7 @@ struct Forwarder {
     let clients: ClientCounters
     let board: DeliveryBoard
     let mark: MbufField
+    let registry: ClientRegistry
 
     init(state: ServerState, clients: ClientCounters, board: DeliveryBoard) {
         ports = state.ports
@@ -34,6 +35,7 @@ struct Forwarder {
         self.clients = clients
         self.board = board
         mark = state.mark
+        registry = state.registry
     }
 
     /// `do_packet_forwarding`, until shutdown.
@@ -105,6 +107,20 @@ struct Forwarder {
                 queue = 0
                 portIndex += 1
                 if portIndex == numPorts { portIndex = 0 }
+            }
+        }
+    }
+
+    /// After the loop and the monitor have stopped: free what registered clients gave back
+    /// since the loop's last pass, so that the final count of free mbufs is exact.
+    func drainReturns() {
+        var returned = MbufBurst(capacity: 4 * ClientServer.burstSize)
+        for (c, ring) in returnRings.enumerated() {
+            let status = registry.slot(c).status
+            guard status == .alive || status == .stalled else { continue }
+            while ring.dequeueBurst(into: &returned) > 0 {
+                returned.setField(mark, to: 0)
+                returned.free()
             }
         }
     }

@@ -13,6 +13,8 @@ struct StatsDisplay: Sendable {
     /// Printable MAC addresses, read once at start-up (`get_printable_mac_addr`).
     let macAddresses: [String]
     let clients: ClientCounters
+    let registry: ClientRegistry
+    let pool: PacketPool
 
     init(state: ServerState, clients: ClientCounters) {
         portInfo = state.portInfo
@@ -24,6 +26,8 @@ struct StatsDisplay: Sendable {
             }
         }
         self.clients = clients
+        registry = state.registry
+        pool = state.pool
     }
 
     /// The screen `do_stats_display` prints, without the clear-screen escape.
@@ -51,7 +55,12 @@ struct StatsDisplay: Sendable {
         for c in 0..<numClients {
             out += "Client \(pad(UInt64(c), 2)) - rx: \(pad(clients.rx[c].value, 9)), rx_drop: \(pad(clients.rxDrop[c].value, 9))\n"
             out += "            tx: \(pad(clientTx[c], 9)), tx_drop: \(pad(clientTxDrop[c], 9))\n"
+            out += "            \(stateLine(registry.slot(c)))\n"
         }
+        let undelivered = clients.undelivered.value
+        if undelivered > 0 { out += "\nUndelivered (no live client): \(undelivered)\n" }
+        out += "\nMBUFS\n-----\n"
+        out += "free: \(pool.mempool.availableCount) of \(pool.mempool.size) (\(pool.mempool.opsName))\n"
         out += "\n"
         return out
     }
@@ -76,6 +85,16 @@ struct StatsDisplay: Sendable {
         }
         return !Shutdown.requested
     }
+}
+
+/// A client's registry state: "alive, pid 1234, reclaimed 0"; C clients show as unregistered.
+func stateLine(_ slot: ClientSlot) -> String {
+    let status = slot.status
+    var line = status.description
+    if status == .alive || status == .stalled || status == .starting { line += ", pid \(slot.pid)" }
+    let reclaimed = slot.reclaimed.value
+    if reclaimed > 0 { line += ", reclaimed \(reclaimed)" }
+    return line
 }
 
 /// `%<width>llu`: right-aligned decimal.

@@ -92,9 +92,11 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         }
     }
 
-    Forwarder(state: state, clients: counters, board: board).run()
+    let forwarder = Forwarder(state: state, clients: counters, board: board)
+    forwarder.run()
     monitor.join()
     eal.waitForWorkers()
+    forwarder.drainReturns()
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
     print(display.render(), terminator: "")
