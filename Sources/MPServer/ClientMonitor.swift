@@ -95,19 +95,17 @@ struct ClientMonitor: Sendable {
         }
         slot.setStatus(.starting)
         guard publishPlan() else { return nil }
-        // Packets that went to the id while nobody registered held it are nobody's: free them.
-        var burst = MbufBurst(capacity: 64)
-        var discarded = 0
-        while rings[c].dequeueBurst(into: &burst) > 0 {
-            burst.setField(mark, to: 0)
-            discarded += burst.free()
-        }
-        slot.reclaimed.add(UInt64(discarded))
+        // Packets queued for the id before the client registered stay for it, in order, but
+        // marked as its own, so that they come back if it dies before taking them.
+        var queued = MbufBurst(capacity: rings[c].capacity + 1)
+        rings[c].dequeueBurst(into: &queued)
+        queued.setField(mark, to: ClientRegistry.markValue(client: c))
+        let ok = rings[c].enqueueAll(&queued)
+        assert(ok, "a ring takes back what it held")
         slot.bumpGeneration()
         slot.setStatus(.alive)
         guard publishPlan() else { return nil }
-        serverLog("client \(c): registered (pid \(pid), lcore \(slot.lcore))"
-                  + (discarded > 0 ? "; \(discarded) packets queued before it were dropped" : ""))
+        serverLog("client \(c): registered (pid \(pid), lcore \(slot.lcore))")
         return process
     }
 
@@ -150,7 +148,7 @@ struct ClientMonitor: Sendable {
         slot.release()
         slot.setStatus(.vacant)
         _ = publishPlan()
-        serverLog("client \(c): \(why) (pid \(pid)); took back \(taken) mbufs it held; its share goes to the live clients until id \(c) returns")
+        serverLog("client \(c): \(why) (pid \(pid)); took back \(taken) mbufs it held or had queued; its share goes to the live clients until id \(c) returns")
     }
 
     /// Publishes the plan for the slots' current statuses and waits until the loop has it.

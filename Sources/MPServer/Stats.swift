@@ -15,6 +15,7 @@ struct StatsDisplay: Sendable {
     let clients: ClientCounters
     let registry: ClientRegistry
     let pool: PacketPool
+    let rings: [Ring]
 
     init(state: ServerState, clients: ClientCounters) {
         portInfo = state.portInfo
@@ -28,6 +29,7 @@ struct StatsDisplay: Sendable {
         self.clients = clients
         registry = state.registry
         pool = state.pool
+        rings = state.rings
     }
 
     /// The screen `do_stats_display` prints, without the clear-screen escape.
@@ -60,7 +62,8 @@ struct StatsDisplay: Sendable {
         let undelivered = clients.undelivered.value
         if undelivered > 0 { out += "\nUndelivered (no live client): \(undelivered)\n" }
         out += "\nMBUFS\n-----\n"
-        out += "free: \(pool.mempool.availableCount) of \(pool.mempool.size) (\(pool.mempool.opsName))\n"
+        let queued = rings.reduce(0) { $0 + $1.count }
+        out += "free: \(pool.mempool.availableCount) of \(pool.mempool.size) (\(pool.mempool.opsName)), queued in client rings: \(queued)\n"
         out += "\n"
         return out
     }

@@ -25,7 +25,7 @@ extension MultiProcess {
                 }
                 let stats = try await stopServer(server)
                 #expect(stats.portRx.reduce(0, +) > 0)
-                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop })
+                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop } + stats.undelivered)
                 // The server reads each client's TX counters from the shared port info.
                 for id in 0..<2 {
                     #expect(stats.clients[id].tx == totals[id].tx)
@@ -87,7 +87,7 @@ extension MultiProcess {
                 let t1 = try await stopClient(other, id: 1)
                 #expect(t1.tx > 0)
                 let stats = try await stopServer(server)
-                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop })
+                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop } + stats.undelivered)
             }
         }
 
@@ -109,7 +109,7 @@ extension MultiProcess {
                 _ = try await c.waitForExit()
                 #expect(stats.clients[0].tx > 0, "the C client's TX counters did not reach the Swift server")
                 #expect(stats.clients[1].tx == t1.tx)
-                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop })
+                #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop } + stats.undelivered)
             }
         }
 
@@ -177,6 +177,10 @@ extension MultiProcess {
             .init(app: ["-p", "3", "-n", "0"], vdevs: nullPorts, error: "invalid number of clients '0': must be 1 to 16"),
             .init(app: ["-p", "3", "-n", "17"], vdevs: nullPorts, error: "invalid number of clients '17': must be 1 to 16"),
             .init(app: ["-p", "3", "-n", "two"], vdevs: nullPorts, error: "invalid number of clients 'two'"),
+            .init(app: ["-p", "3", "-n", "2", "--pool-ops", "nope"], vdevs: nullPorts,
+                  error: "unknown --pool-ops 'nope': valid names are "),
+            .init(app: ["-p", "3", "-n", "2", "--stall-timeout", "5"], vdevs: nullPorts,
+                  error: "invalid --stall-timeout '5': must be 10 to 3600000 milliseconds"),
         ]
 
         @Test(arguments: badServerInputs)
@@ -321,6 +325,12 @@ struct ServerStats {
     struct Client { var rx, rxDrop, tx, txDrop: UInt64 }
     var portRx: [UInt64] = [], portTx: [UInt64] = []
     var clients: [Client] = []
+    /// "Undelivered (no live client): N" (Swift server only; absent means 0).
+    var undelivered: UInt64 = 0
+    /// "free: X of Y (ops), queued in client rings: Z" in the MBUFS block (Swift server only).
+    var mbufs: (free: UInt64, total: UInt64, queued: UInt64)?
+    /// True when every mbuf is free or waits in a client's ring: nothing leaked.
+    var allMbufsAccountedFor: Bool { mbufs.map { $0.free + $0.queued == $0.total } ?? false }
 
     init(parsing text: String) throws {
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -331,6 +341,11 @@ struct ServerStats {
             } else if line.hasPrefix("Client "), line.contains(" - rx:"), i + 1 < lines.count {
                 let a = numbers(in: line), b = numbers(in: lines[i + 1]) // id, rx, rx_drop / tx, tx_drop
                 if a.count == 3, b.count == 2 { clients.append(Client(rx: a[1], rxDrop: a[2], tx: b[0], txDrop: b[1])) }
+            } else if line.hasPrefix("Undelivered (no live client): ") {
+                undelivered = numbers(in: line).first ?? 0
+            } else if line.hasPrefix("free: ") {
+                let n = numbers(in: line)
+                if n.count == 3 { mbufs = (n[0], n[1], n[2]) }
             }
         }
         guard !portRx.isEmpty, !clients.isEmpty else {

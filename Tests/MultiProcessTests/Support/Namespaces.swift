@@ -79,19 +79,21 @@ struct TapLink {
     /// What an iperf3 TCP run reported.
     struct IperfResult {
         var bytesReceived: Int64 = 0
+        /// Bytes the receiver counted in each interval (one a second), in order.
+        var intervalBytes: [Int64] = []
         var error: String?
         var output = ""
     }
 
     /// A TCP transfer from A to B for `seconds`: iperf3 server in B (one test, then it exits),
     /// client in A, JSON report parsed.
-    func iperf(seconds: Int = 2) async throws -> IperfResult {
+    func iperf(seconds: Int = 2, parallel: Int = 1) async throws -> IperfResult {
         let server = try RunningProcess("/usr/sbin/ip", ["netns", "exec", nsB, "iperf3", "-s", "-1", "-B", Self.addressB, "--forceflush"],
                                         name: "iperf3 server")
         defer { server.signal(SIGKILL) }
         try await server.waitForLine("'Server listening'", timeout: 10) { $0.contains("Server listening") }
-        let r = try Command.run(["ip", "netns", "exec", nsA, "iperf3", "-c", Self.addressB, "-t", "\(seconds)", "-J"],
-                                timeout: Double(seconds) + 20)
+        let r = try Command.run(["ip", "netns", "exec", nsA, "iperf3", "-c", Self.addressB, "-t", "\(seconds)",
+                                 "-P", "\(parallel)", "-J"], timeout: Double(seconds) + 20)
         var result = IperfResult(output: r.output)
         guard let data = r.output.data(using: .utf8),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -101,6 +103,10 @@ struct TapLink {
         result.error = json["error"] as? String
         if let end = json["end"] as? [String: Any], let sum = end["sum_received"] as? [String: Any] {
             result.bytesReceived = (sum["bytes"] as? NSNumber)?.int64Value ?? 0
+        }
+        for interval in json["intervals"] as? [[String: Any]] ?? [] {
+            let sum = interval["sum"] as? [String: Any]
+            result.intervalBytes.append((sum?["bytes"] as? NSNumber)?.int64Value ?? 0)
         }
         if result.error == nil && r.status != 0 { result.error = "iperf3 exited with status \(r.status)" }
         return result
