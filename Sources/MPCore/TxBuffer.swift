@@ -1,4 +1,5 @@
 import CDPDK
+import Glibc
 
 /// A transmit buffer for one port and queue (`struct rte_eth_dev_tx_buffer`): packets are queued
 /// one at a time and sent in bursts when the buffer fills or on `flush()`.
@@ -27,8 +28,11 @@ public struct TxBuffer: ~Copyable {
     ///   - returning: where sent and refused packets go instead of being freed; nil to free them.
     public init(port: EthPort, queue: QueueID, capacity: Int = 32, drops: SharedCounter,
                 returning: ReturnPath? = nil) throws(DPDKError) {
+        // Process-private memory, not DPDK's shared heap (rte_zmalloc): only this process uses
+        // the buffer, and a process killed inside rte_malloc would leave the heap's lock taken
+        // for every other process of the group.
         let size = cdpdk_eth_tx_buffer_size(UInt16(capacity))
-        guard let mem = rte_zmalloc_socket("tx_buffer", size, 0, port.socket.rawValue) else {
+        guard let mem = calloc(1, size) else {
             throw DPDKError(code: ENOMEM, attempted: "allocating a TX buffer for port \(port.id)")
         }
         let buffer = mem.assumingMemoryBound(to: rte_eth_dev_tx_buffer.self)
@@ -48,7 +52,7 @@ public struct TxBuffer: ~Copyable {
         } else {
             cdpdk_eth_tx_buffer_drop(raw)
         }
-        rte_free(raw)
+        free(raw)
     }
 
     /// Packets waiting to be sent.

@@ -18,6 +18,9 @@ struct RawOptions: ParsableArguments {
 
     @Option(name: .customLong("stats-period"), parsing: .unconditional, help: "print per-port packet rates every SECONDS")
     var statsPeriod: String?
+
+    @Option(name: .customLong("pool-ops"), parsing: .unconditional, help: "mempool ops of the mbuf pool (primary)")
+    var poolOps: String?
 }
 
 /// The validated options.
@@ -30,16 +33,22 @@ struct Options {
     let procID: Int
     /// `--stats-period` in seconds; nil when off.
     let statsPeriod: Double?
+    /// `--pool-ops`: the mbuf pool's mempool ops, which the primary creates it with.
+    let poolOps: String
+
+    /// `ring_mt_rts`, as mp_server's default (see docs/reliability.md).
+    static let defaultPoolOps = "ring_mt_rts"
 
     /// The usage text, in the C sample's words (`smp_usage`).
     static func usage(program: String) -> String {
         """
 
-        \(program) [EAL options] -- -p <port mask> --num-procs <n> --proc-id <id> [--stats-period <seconds>]
+        \(program) [EAL options] -- -p <port mask> --num-procs <n> --proc-id <id> [--stats-period <seconds>] [--pool-ops <name>]
         -p            : a hex bitmask indicating what ports are to be used
         --num-procs   : the number of processes which will be used
         --proc-id     : the id of the current process (id < num-procs)
         --stats-period: print per-port packet rates every <seconds> (default: off)
+        --pool-ops    : mempool ops of the mbuf pool, primary only (default: \(defaultPoolOps))
 
         """
     }
@@ -88,8 +97,14 @@ struct Options {
             statsPeriod = s
         }
 
+        let available = Mempool.availableOps
+        if let ops = raw.poolOps, !available.contains(ops) {
+            throw UsageError("Unknown pool-ops '\(ops)': valid names are \(available.joined(separator: ", "))")
+        }
+
         let queues = try checkQueues(ports: ports, numProcs: numProcs, procID: procID, role: role)
-        return Options(ports: ports, numProcs: queues, procID: procID, statsPeriod: statsPeriod)
+        return Options(ports: ports, numProcs: queues, procID: procID, statsPeriod: statsPeriod,
+                       poolOps: raw.poolOps ?? defaultPoolOps)
     }
 
     /// `-p3` as getopt reads it (C's `"p:"`): the short option with its value attached.

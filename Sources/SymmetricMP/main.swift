@@ -55,7 +55,7 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
         switch role {
         case .primary:
             pool = try PacketPool.create(name: Shared.mbufPoolName, count: Shared.mbufCount,
-                                         cacheSize: Shared.mbufCacheSize)
+                                         cacheSize: Shared.mbufCacheSize, ops: options.poolOps)
             for port in options.ports {
                 try initialisePort(port, pool: pool, queues: options.numProcs)
             }

@@ -206,6 +206,7 @@ extension MultiProcess {
             BadInput("more queues than the device allows", ["-p", "3", "--num-procs", "5000", "--proc-id", "0"], "port 0 allows at most"),
             BadInput("stats-period not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "often"], "Invalid stats-period 'often'"),
             BadInput("stats-period too long", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "1e10"], "Invalid stats-period '1e10'"),
+            BadInput("unknown pool-ops", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--pool-ops", "nope"], "Unknown pool-ops 'nope': valid names are "),
             BadInput("unknown option", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--bogus"], "Unknown option '--bogus'"),
             BadInput("no ports at all", ["-p", "3", "--num-procs", "1", "--proc-id", "0"], "No Ethernet ports - bye", vdevs: []),
         ]
