@@ -81,3 +81,32 @@ private struct MarkSearch {
     let value: UInt32
     var found: [OpaquePointer] = []
 }
+
+extension PacketPool {
+    /// Rebuilds a pool that a dead process was the only user of: every lcore cache and the ring
+    /// are emptied (whatever a half-finished operation left there is forgotten), and every object
+    /// of the pool goes back into the ring as a free mbuf. Returns how many objects were neither
+    /// in the ring nor in a cache before: what the dead process held. Ring-backed pools only
+    /// (nil otherwise, and nothing is done).
+    ///
+    /// Safe only when no thread of any process uses the pool, and no device holds any of its
+    /// mbufs (an RX queue that pre-allocates, such as net_tap's, does): those would be freed
+    /// under the device.
+    public func unsafeRebuildUnused() -> Int? {
+        guard mempool.ring != nil else { return nil }
+        let missing = mempool.size - mempool.availableCount
+        var objects: [UnsafeMutableRawPointer?] = []
+        objects.reserveCapacity(mempool.size)
+        withUnsafeMutablePointer(to: &objects) { ctx in
+            _ = rte_mempool_obj_iter(mempool.raw, { _, arg, obj, _ in
+                arg!.assumingMemoryBound(to: [UnsafeMutableRawPointer?].self).pointee.append(obj)
+            }, ctx)
+        }
+        for obj in objects { cdpdk_mbuf_make_free(OpaquePointer(obj!)) }
+        let ret = objects.withUnsafeBufferPointer {
+            cdpdk_mempool_reset_with(mempool.raw, $0.baseAddress, UInt32($0.count))
+        }
+        precondition(ret == 0, "a pool's ring takes all of its objects back")
+        return missing
+    }
+}

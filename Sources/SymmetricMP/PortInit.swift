@@ -20,7 +20,8 @@ func printPartial(_ text: String) { output(text, terminator: "") }
 
 /// Configures and starts one port as the C sample's `smp_port_init` does: `queues` RX and TX
 /// queues, RSS on IP, fast-free when offered, rx_drop_en, promiscuous mode. Primary only.
-func initialisePort(_ port: EthPort, pool: PacketPool, queues: Int) throws(DPDKError) {
+/// Unlike C, RX queue `q` takes its mbufs from `pools[q]`, the pool of proc-id `q`.
+func initialisePort(_ port: EthPort, pools: [PacketPool], queues: Int) throws(DPDKError) {
     printPartial("# Initialising port \(port.id)... ")
     let requested = EthPort.Configuration(rssHashFunctions: EthPort.Configuration.rssIP,
                                           rxOffloads: EthPort.Configuration.rxChecksum)
@@ -29,7 +30,7 @@ func initialisePort(_ port: EthPort, pool: PacketPool, queues: Int) throws(DPDKE
     }
     let descriptors = try port.adjustDescriptors(rx: Shared.ringSize, tx: Shared.ringSize)
     for q in 0..<queues {
-        try port.setupRxQueue(QueueID(UInt16(q)), descriptors: descriptors.rx, pool: pool,
+        try port.setupRxQueue(QueueID(UInt16(q)), descriptors: descriptors.rx, pool: pools[q],
                               offloads: config.rxOffloads, dropWhenFull: true)
     }
     for q in 0..<queues {

@@ -49,25 +49,40 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
         return usageFailure(error.message)
     }
 
-    // 2. The mbuf pool and the ports: the one place where primary and secondary differ.
+    // 2. The mbuf pools and the ports: the one place where primary and secondary differ.
     let pool: PacketPool
+    let registry: ProcRegistry?
     do {
         switch role {
         case .primary:
-            pool = try PacketPool.create(name: Shared.mbufPoolName, count: Shared.mbufCount,
-                                         cacheSize: Shared.mbufCacheSize, ops: options.poolOps)
+            var pools: [PacketPool] = []
+            for k in 0..<options.numProcs {
+                pools.append(try PacketPool.create(name: Shared.poolName(procID: k), count: Shared.poolSize(procs: options.numProcs),
+                                                   cacheSize: Shared.mbufCacheSize, ops: options.poolOps))
+            }
             for port in options.ports {
-                try initialisePort(port, pool: pool, queues: options.numProcs)
+                try initialisePort(port, pools: pools, queues: options.numProcs)
             }
             EthPort.checkAllPortsLinkStatus(options.ports)
+            pool = pools[options.procID]
+            registry = try ProcRegistry.reserve(count: options.numProcs)
         case .secondary:
-            pool = try PacketPool.lookup(name: Shared.mbufPoolName)
+            // Under a C primary there is one pool and no registry: run as the C sample does.
+            registry = ProcRegistry.lookup(count: options.numProcs)
+            pool = try PacketPool.lookup(name: registry == nil ? Shared.mbufPoolName : Shared.poolName(procID: options.procID))
         }
     } catch {
         printError("\nError: \(error)")
         return .failed
     }
-    _ = pool // the ports' RX queues fill from it; the loop itself never touches it
+    if let registry {
+        do throws(ProcRegistry.InUse) {
+            try registry.claim(options.procID, pool: pool) { output($0) }
+        } catch {
+            return usageFailure("proc-id \(options.procID) is in use by process \(error.pid)")
+        }
+    }
+    defer { registry?.release(options.procID) }
 
     // 3. Forward on every lcore until SIGINT or SIGTERM.
     let lcores = eal.lcores
@@ -94,6 +109,9 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
 
     // 4. Statistics, exact: every lcore has stopped at a burst boundary.
     printFinalStatistics(ports: options.ports, counters: plan.counters, signal: Shutdown.signal)
+    if registry != nil {
+        output("Pool \(pool.mempool.name): \(pool.mempool.availableCount) of \(pool.mempool.size) mbufs free")
+    }
     return .stopped
 }
 

@@ -160,6 +160,21 @@ static inline struct rte_ring *cdpdk_mempool_ring(const struct rte_mempool *mp) 
     return strncmp(ops, "ring_", 5) == 0 ? (struct rte_ring *)mp->pool_data : NULL;
 }
 
+/* For a pool nobody uses any more: empty every lcore cache (forgetting what they held) and the
+ * ring, then put `n` objects back into the ring. Ring-backed pools only (the caller checks). */
+static inline int cdpdk_mempool_reset_with(struct rte_mempool *mp, void *const *objs, unsigned n) {
+    if (mp->local_cache != NULL)
+        for (unsigned i = 0; i < RTE_MAX_LCORE; i++) mp->local_cache[i].len = 0;
+    rte_ring_reset((struct rte_ring *)mp->pool_data);
+    return rte_mempool_ops_enqueue_bulk(mp, objs, n);
+}
+/* An mbuf in the state rte_mbuf_raw_free expects: one reference, one segment, no next. */
+static inline void cdpdk_mbuf_make_free(struct rte_mbuf *m) {
+    rte_mbuf_refcnt_set(m, 1);
+    m->next = NULL;
+    m->nb_segs = 1;
+}
+
 /* ---- mbuf references and dynamic fields ------------------------------------------------------ */
 
 /* One more reference on every segment, so that a transmit's free only drops the PMD's. */
@@ -323,6 +338,18 @@ _Static_assert(sizeof(struct cdpdk_cs_client_slot) == 192, "client slot: three c
 _Static_assert(offsetof(struct cdpdk_cs_client_slot, status) == 64, "client slot: server line");
 _Static_assert(offsetof(struct cdpdk_cs_client_slot, heartbeat) == 128, "client slot: client line");
 _Static_assert(offsetof(struct cdpdk_cs_client_registry, slot) == 64, "registry: slots on their own lines");
+
+/* ---- symmetric_mp process registry: this project's addition --------------------------------
+ * One slot per --proc-id, in memzone "SMP_proc_registry", reserved by the primary. */
+#define CDPDK_SMP_MZ_PROC_REGISTRY "SMP_proc_registry"
+struct cdpdk_smp_proc_slot {
+    volatile int32_t pid;          /* 0: nobody runs this proc-id; set by compare-and-swap */
+    uint32_t pad0;
+    volatile uint64_t start_time;  /* /proc/<pid>/stat starttime of that process */
+    volatile int64_t device_held;  /* mbufs of its pool the ports held when the id first ran; -1: unknown */
+    uint8_t pad1[40];
+};
+_Static_assert(sizeof(struct cdpdk_smp_proc_slot) == 64, "one cache line per proc-id");
 
 /* ---- counters in shared memory ------------------------------------------------------------- */
 
