@@ -68,10 +68,15 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     defer { counters.deallocate() }
     let display = StatsDisplay(state: state, clients: counters)
 
+    // Observability, off the datapath: rates sampled on a control thread, the telemetry
+    // commands, and packet capture for dpdk-dumpcap / dpdk-pdump (Observability.swift).
+    let rates = PortRates(ports: state.ports, display: display)
+    let observer = Observability.start(display: display, rates: rates)
+
     // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
     if let statsLcore = eal.workerLcores.first {
         do {
-            try eal.launch(on: statsLcore) { display.run(on: statsLcore); return 0 }
+            try eal.launch(on: statsLcore) { display.run(on: statsLcore, rates: rates); return 0 }
         } catch {
             printError("Cannot start the statistics display on lcore \(statsLcore): \(error)")
         }
@@ -79,9 +84,10 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
 
     Forwarder(state: state, clients: counters).run()
     eal.waitForWorkers()
+    observer.stop()
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
-    print(display.render(), terminator: "")
+    print(display.render(rates: rates.current), terminator: "")
     Console.flush()
     return 0
 }

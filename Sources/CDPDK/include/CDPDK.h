@@ -25,6 +25,9 @@
 #include <rte_ether.h>
 #include <rte_eth_ring.h>
 #include <rte_cycles.h>
+#include <rte_log.h>
+#include <rte_telemetry.h>
+#include <rte_pdump.h>
 
 /* ---- errors -------------------------------------------------------------------------------- */
 

@@ -1,0 +1,38 @@
+// What the server offers DPDK's own tools: packet capture (dpdk-dumpcap, dpdk-pdump), its
+// telemetry commands (dpdk-telemetry.py), and its log type (--log-level=mp_server:debug).
+import MPCore
+
+/// The server's log type in DPDK's log: `--log-level=mp_server:debug` shows its diagnostics.
+let log = Log("mp_server") ?? .fallback
+
+/// Starts and stops the server's observability, none of which touches the datapath. A
+/// failure here costs a tool, not the forwarding: it is logged as a warning, and the server runs on.
+struct Observability: ~Copyable {
+    private var sampler: ControlThread?
+    private let capture: Bool
+
+    /// Enables capture, starts the rate sampler and registers the telemetry commands.
+    static func start(display: StatsDisplay, rates: PortRates) -> Observability {
+        var capture = true
+        do { try PacketCapture.enable() } catch {
+            log.warning("packet capture unavailable: \(error)")
+            capture = false
+        }
+        var sampler: ControlThread?
+        do { sampler = try rates.startSampling() } catch {
+            log.warning("no rates: \(error)")
+        }
+        do { try ServerTelemetry.register(display: display, rates: rates) } catch {
+            log.warning("telemetry commands unavailable: \(error)")
+        }
+        log.debug("packet capture \(capture ? "enabled" : "disabled"); telemetry commands /mp_server/clients, /mp_server/ports")
+        return Observability(sampler: sampler, capture: capture)
+    }
+
+    /// Once the datapath has stopped: joins the sampler (it ends on shutdown) and disables
+    /// capture before the EAL goes.
+    consuming func stop() {
+        sampler.take()?.join()
+        if capture { PacketCapture.disable() }
+    }
+}
