@@ -53,6 +53,8 @@ struct ClientForwarder: ~Copyable {
         var burst = MbufBurst(capacity: ClientServer.burstSize)
         var received: UInt64 = 0
         defer { self.received &+= received }
+        // Where this run's RX count is published for telemetry: one plain store per burst.
+        let published = ClientTelemetry.received
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {
@@ -71,6 +73,7 @@ struct ClientForwarder: ~Copyable {
                 continue
             }
             received &+= UInt64(truncatingIfNeeded: n)
+            published.store(received)
             // handle_packet: into the TX buffer of the paired port.
             burst.drain { mbuf in
                 // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.

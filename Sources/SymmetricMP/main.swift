@@ -82,6 +82,9 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
         plan.counters.deallocate()
         plan.ports.deallocate()
     }
+    // Capture (primary) and telemetry, off the datapath (Observability.swift).
+    let capture = Observability.start(role: role, procID: options.procID, ports: options.ports, counters: plan.counters)
+    defer { if capture { PacketCapture.disable() } }
     output("APP: Finished Process Init.")
     do {
         _ = try eal.runOnAllLcores { plan.runLcore($0) }
