@@ -24,6 +24,8 @@ struct ClientForwarder: ~Copyable {
 
     /// Packets taken from the ring.
     private(set) var received: UInt64 = 0
+    /// Where `received` is published after each burst, for telemetry (`ClientTelemetry`).
+    var publishedRx: SharedCounter?
 
     init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>) {
         ring = setup.ring
@@ -54,7 +56,7 @@ struct ClientForwarder: ~Copyable {
         var received: UInt64 = 0
         defer { self.received &+= received }
         // Where this run's RX count is published for telemetry: one plain store per burst.
-        let published = ClientTelemetry.received
+        let published = publishedRx ?? ClientTelemetry.unpublished()
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {

@@ -1,45 +1,37 @@
-// The client's own counters on DPDK's telemetry socket (`/mp_client/stats`), and its log type.
+// The client's own counters for telemetry, and its log type.
 import ClientServerShared
 import MPCore
 
 /// The client's log type in DPDK's log: `--log-level=mp_client:debug`.
 let log = Log("mp_client") ?? .fallback
 
-/// `/mp_client/stats`: `{"client": id, "rx": n, "tx": n, "tx_drop": n}`, this run's figures, the
-/// ones the client prints at exit ("Client N: rx a, tx b, tx_drop c").
-///
-/// Where to ask: DPDK 22.11 gives a process a telemetry socket only if it can bind
-/// `/var/run/dpdk/<prefix>/dpdk_telemetry.v2`, which the server (the primary) already holds; a
-/// secondary then runs without one. So a client answers only when the server was started with
-/// `--no-telemetry` (and then only the first client to start), or under a DPDK that gives
-/// secondaries sockets of their own. The server's `/mp_server/clients` reports every client's
-/// TX figures, which the clients write into the shared port info, at any time.
+/// Publishes this run's figures in the server's `MProc_client_stats` memzone, from which the
+/// server answers `/mp_client/stats,<id>` on the group's telemetry socket (DPDK 22.11 gives a
+/// secondary no socket of its own): RX as the loop counts it, one plain store per burst; TX and
+/// TX drops are the port info slot's, relative to `txStart`/`dropStart`.
 enum ClientTelemetry {
-    /// This run's RX count, stored by the forwarding loop after each burst (process-local:
-    /// only the telemetry thread reads it).
-    static let received = SharedCounter(unsafeAddress: {
-        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 8) // a cache line of its own
-        p.initialize(repeating: 0, count: 8)
-        return p
-    }())
-
-    /// Registers `/mp_client/stats`. `txStart`/`dropStart`: the slot's figures when this run
-    /// began (the slot counts across restarts of a client).
-    static func register(setup: ClientSetup, txStart: UInt64, dropStart: UInt64) {
+    /// Where the forwarding loop stores this run's RX count: the client's line of the memzone,
+    /// or, under a server that has none (the C sample), a private word nobody reads.
+    static func publish(setup: ClientSetup, txStart: UInt64, dropStart: UInt64) -> SharedCounter {
         let id = setup.clientID
-        do {
-            try Telemetry.register("/mp_client/stats", help: "This client: client id, rx, tx, tx_drop of this run. No parameters") {
-                params, reply in
-                if params != nil { return reply.reject() }
-                let tx = setup.ports.reduce(0) { $0 &+ setup.portInfo.tx(client: id, port: $1.id).value }
-                let drop = setup.ports.reduce(0) { $0 &+ setup.portInfo.txDrop(client: id, port: $1.id).value }
-                reply.add("client", UInt64(id))
-                reply.add("rx", received.value)
-                reply.add("tx", tx &- txStart)
-                reply.add("tx_drop", drop &- dropStart)
-            }
-        } catch {
-            log.warning("telemetry command unavailable: \(error)")
+        guard let zone = try? ClientStatsZone.lookup() else {
+            log.debug("no \(ClientStatsZone.name) memzone (a server without it): client \(id) publishes no figures")
+            return unpublished()
         }
+        zone.published(client: id).store(0)
+        zone.rx(client: id).store(0)
+        zone.txStart(client: id).store(txStart)
+        zone.dropStart(client: id).store(dropStart)
+        zone.published(client: id).store(1)
+        log.debug("client \(id) publishes its figures in \(ClientStatsZone.name)")
+        return zone.rx(client: id)
+    }
+
+    /// A private word for the loop to store into when there is nowhere to publish (never freed:
+    /// one word per run of the process).
+    static func unpublished() -> SharedCounter {
+        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return SharedCounter(unsafeAddress: p)
     }
 }

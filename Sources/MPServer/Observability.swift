@@ -1,5 +1,6 @@
 // What the server offers DPDK's own tools: packet capture (dpdk-dumpcap, dpdk-pdump), its
 // telemetry commands (dpdk-telemetry.py), and its log type (--log-level=mp_server:debug).
+import ClientServerShared
 import MPCore
 
 /// The server's log type in DPDK's log: `--log-level=mp_server:debug` shows its diagnostics.
@@ -22,10 +23,13 @@ struct Observability: ~Copyable {
         do { sampler = try rates.startSampling() } catch {
             log.warning("no rates: \(error)")
         }
-        do { try ServerTelemetry.register(display: display, rates: rates) } catch {
+        do {
+            let zone = try ClientStatsZone.reserve()
+            try ServerTelemetry.register(display: display, rates: rates, clientStats: zone)
+        } catch {
             log.warning("telemetry commands unavailable: \(error)")
         }
-        log.debug("packet capture \(capture ? "enabled" : "disabled"); telemetry commands /mp_server/clients, /mp_server/ports")
+        log.debug("packet capture \(capture ? "enabled" : "disabled"); telemetry commands /mp_server/clients, /mp_server/ports, /mp_client/stats")
         return Observability(sampler: sampler, capture: capture)
     }
 

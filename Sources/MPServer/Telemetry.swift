@@ -17,7 +17,9 @@ import MPCore
 /// telemetry thread and only read: counters through `StatsDisplay.figures()`, rates from
 /// `PortRates`, states from `ClientStatusBoard`.
 enum ServerTelemetry {
-    static func register(display: StatsDisplay, rates: PortRates) throws(DPDKError) {
+    static func register(display: StatsDisplay, rates: PortRates, clientStats: ClientStatsZone) throws(DPDKError) {
+        try registerClientStats(clientStats, portInfo: display.portInfo, ports: display.ports)
+
         try Telemetry.register("/mp_server/clients", help: "Per client: state, pid (0: unknown), rx, rx_drop, tx, tx_drop. Parameters: int client_id (optional)") { params, reply in
             let f = display.figures()
             if let params {
@@ -61,6 +63,24 @@ enum ServerTelemetry {
             reply.add("tx_pps", r.map { UInt64($0.tx.packetsPerSecond.rounded()) })
             reply.add("rx_bps", r.map { UInt64($0.rx.bitsPerSecond.rounded()) })
             reply.add("tx_bps", r.map { UInt64($0.tx.bitsPerSecond.rounded()) })
+        }
+    }
+
+    /// `/mp_client/stats,<id>`: the client's own figures, as it will print them when it stops
+    /// ("Client N: rx a, tx b, tx_drop c"): what it published in `MProc_client_stats` and its
+    /// port info slot since its run began. `null` for a client that never published (never ran,
+    /// or a C client). The client's own process cannot answer: DPDK 22.11 gives secondaries no socket.
+    static func registerClientStats(_ zone: ClientStatsZone, portInfo: PortInfo, ports: [PortID]) throws(DPDKError) {
+        try Telemetry.register("/mp_client/stats", help: "A client's own figures of its current or last run: rx, tx, tx_drop. Parameters: int client_id") {
+            params, reply in
+            guard let params, let c = Int(params), c >= 0, c < ClientServer.maxClients,
+                  zone.published(client: c).value == 1 else { return reply.reject() }
+            let tx = ports.reduce(0) { $0 &+ portInfo.tx(client: c, port: $1).value }
+            let drop = ports.reduce(0) { $0 &+ portInfo.txDrop(client: c, port: $1).value }
+            reply.add("client", UInt64(c))
+            reply.add("rx", zone.rx(client: c).value)
+            reply.add("tx", tx &- zone.txStart(client: c).value)
+            reply.add("tx_drop", drop &- zone.dropStart(client: c).value)
         }
     }
 

@@ -62,16 +62,16 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         printError(error.message)
         return 1
     }
-    print("APP: Finished Process Init.")
-
     let counters = ClientCounters(clients: options.numClients)
     defer { counters.deallocate() }
     let display = StatsDisplay(state: state, clients: counters)
 
     // Observability, off the datapath: rates sampled on a control thread, the telemetry
     // commands, and packet capture for dpdk-dumpcap / dpdk-pdump (Observability.swift).
+    // Before clients may attach: they look up the memzone it reserves for their figures.
     let rates = PortRates(ports: state.ports, display: display)
     let observer = Observability.start(display: display, rates: rates)
+    print("APP: Finished Process Init.")
 
     // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
     if let statsLcore = eal.workerLcores.first {
