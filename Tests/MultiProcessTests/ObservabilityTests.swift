@@ -138,6 +138,22 @@ extension MultiProcess {
             }
         }
 
+        // MARK: log
+
+        /// The samples log through DPDK's log with their own type, which --log-level controls.
+        @Test func logLevelControlsTheSamplesLogType() async throws {
+            let vdevs = ["--vdev", "net_null0", "--vdev", "net_null1"]
+            for (level, shown) in [("mp_server:debug", true), ("mp_server:info", false)] {
+                try await DPDKGroup.with("obs_log") { group in
+                    let server = try await Self.start(group, Binaries.swift("mp_server"), ["-l", "0", "--log-level=\(level)"] + vdevs
+                                                      + ["--", "-p", "3", "-n", "1"], name: "server")
+                    _ = try await Self.stopServer(server)
+                    let line = "mp_server: packet capture enabled; telemetry commands /mp_server/clients, /mp_server/ports, /mp_client/stats"
+                    #expect(server.lines.contains(line) == shown, "--log-level=\(level):\n\(server.text)")
+                }
+            }
+        }
+
         // MARK: capture
 
         /// dpdk-dumpcap attaches to a running mp_server and records what port 0 receives.
