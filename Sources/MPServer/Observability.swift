@@ -23,11 +23,14 @@ struct Observability: ~Copyable {
         do { sampler = try rates.startSampling() } catch {
             log.warning("no rates: \(error)")
         }
-        do {
-            let zone = try ClientStatsZone.reserve()
-            try ServerTelemetry.register(display: display, rates: rates, clientStats: zone)
-        } catch {
+        do { try ServerTelemetry.register(display: display, rates: rates) } catch {
             log.warning("telemetry commands unavailable: \(error)")
+        }
+        // Where clients publish their own figures for /mp_client/stats (ClientStatsZone).
+        do {
+            try ServerTelemetry.registerClientStats(try ClientStatsZone.reserve(), portInfo: display.portInfo, ports: display.ports)
+        } catch {
+            log.warning("/mp_client/stats unavailable: \(error)")
         }
         log.debug("packet capture \(capture ? "enabled" : "disabled"); telemetry commands /mp_server/clients, /mp_server/ports, /mp_client/stats")
         return Observability(sampler: sampler, capture: capture)

@@ -17,9 +17,7 @@ import MPCore
 /// telemetry thread and only read: counters through `StatsDisplay.figures()`, rates from
 /// `PortRates`, states from `ClientStatusBoard`.
 enum ServerTelemetry {
-    static func register(display: StatsDisplay, rates: PortRates, clientStats: ClientStatsZone) throws(DPDKError) {
-        try registerClientStats(clientStats, portInfo: display.portInfo, ports: display.ports)
-
+    static func register(display: StatsDisplay, rates: PortRates) throws(DPDKError) {
         try Telemetry.register("/mp_server/clients", help: "Per client: state, pid (0: unknown), rx, rx_drop, tx, tx_drop. Parameters: int client_id (optional)") { params, reply in
             let f = display.figures()
             if let params {
