@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// DPDK 22.11 calls back through a C function pointer, which cannot carry a Swift closure, so
 /// the handlers live in a process-wide table keyed by command, and one C-convention function
-/// looks them up.
+/// looks them up and runs them under the table's lock, so `unregisterAll()` can end them before
+/// the data they read goes away.
 public enum Telemetry {
     /// Builds the reply to one command: `params` is what followed the comma ("/cmd,params"),
     /// nil when nothing did. Call `reply.reject()` for parameters the command does not accept.
@@ -28,17 +29,29 @@ public enum Telemetry {
         let ret = rte_telemetry_register_cmd(command, { cmd, params, data in
             guard let cmd, let data else { return -EINVAL }
             let name = String(cString: cmd)
-            guard let handler = Telemetry.handlers.withLock({ $0[name] }) else { return -EINVAL }
             var params = params.map { String(cString: $0) }
             if params?.isEmpty == true { params = nil }
             var reply = TelemetryReply(data)
-            handler(params, &reply)
-            return reply.rejected ? -EINVAL : 0
+            // Under the lock, so that `unregisterAll` waits for a handler that is running.
+            let found = Telemetry.handlers.withLock { table -> Bool in
+                guard let handler = table[name] else { return false }
+                handler(params, &reply)
+                return true
+            }
+            return found && !reply.rejected ? 0 : -EINVAL
         }, help)
         if ret != 0 {
             handlers.withLock { $0[command] = nil }
             throw DPDKError(code: -ret, attempted: "registering telemetry command \(command)")
         }
+    }
+
+    /// Stops running this process's handlers: from now on their commands answer `null` (DPDK
+    /// 22.11 cannot unregister a command, so they stay listed). Call before freeing what the
+    /// handlers read and before `EAL.cleanup()`: the telemetry thread runs until the process
+    /// exits. Waits for a handler that is running.
+    public static func unregisterAll() {
+        handlers.withLock { $0.removeAll() }
     }
 }
 

@@ -36,9 +36,10 @@ struct Observability: ~Copyable {
         return Observability(sampler: sampler, capture: capture)
     }
 
-    /// Once the datapath has stopped: joins the sampler (it ends on shutdown) and disables
-    /// capture before the EAL goes.
+    /// Once the datapath has stopped: ends the telemetry handlers, joins the sampler (it ends on
+    /// shutdown) and disables capture, before the counters and the EAL go.
     consuming func stop() {
+        Telemetry.unregisterAll() // they read the counters, freed when serve() returns
         sampler.take()?.join()
         if capture { PacketCapture.disable() }
     }

@@ -16,7 +16,8 @@ import Testing
     }
 
     /// A registered command answers JSON on the socket: numbers, strings, arrays; a rejected
-    /// request answers null; help over DPDK's limit is refused with a DPDKError.
+    /// request answers null, and so does every command after `unregisterAll`; help over DPDK's
+    /// limit is refused with a DPDKError.
     @Test func telemetryCommandsAnswerOnTheSocket() async {
         await #expect(processExitsWith: .success) {
             let prefix = "mpcore_tel_\(getpid())"
@@ -59,6 +60,9 @@ import Testing
             guard let plain = ask("/mpcore/test") as? [String: Any], (plain["/mpcore/test"] as? [String: Any])?["s"] as? String == "none"
             else { exit(14) }
             guard let bad = ask("/mpcore/test,bad") as? [String: Any], bad["/mpcore/test"] is NSNull else { exit(15) }
+            // Once unregistered (before what the handlers read is freed), the command answers null.
+            Telemetry.unregisterAll()
+            guard let gone = ask("/mpcore/test") as? [String: Any], gone["/mpcore/test"] is NSNull else { exit(16) }
             close(fd)
             eal.cleanup()
         }
