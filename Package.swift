@@ -9,8 +9,10 @@ let dpdkCFlags = dpdkIncludes + ["-include", "rte_config.h", "-march=corei7"]
 let dpdkSwiftFlags = (dpdkIncludes + ["-march=corei7"]).flatMap { ["-Xcc", $0] }
 // The libraries MPCore calls into. PMDs (net_null, net_tap, mempool_ring, ...) are loaded by
 // the EAL from its plugin directory, exactly as for the C samples built with `make`.
+// rte_pdump (with the rte_pcapng and rte_bpf it calls) serves dpdk-dumpcap and dpdk-pdump.
 let dpdkLibraries = ["rte_eal", "rte_kvargs", "rte_telemetry", "rte_ring", "rte_mempool",
-                     "rte_mbuf", "rte_ethdev", "rte_net", "rte_net_ring"]
+                     "rte_mbuf", "rte_ethdev", "rte_net", "rte_net_ring",
+                     "rte_pdump", "rte_pcapng", "rte_bpf"]
 
 let swiftSettings: [SwiftSetting] = [.unsafeFlags(dpdkSwiftFlags)]
 

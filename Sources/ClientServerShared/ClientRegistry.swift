@@ -18,7 +18,8 @@ public enum ClientStatus: UInt32, Sendable, CustomStringConvertible {
     case stalled = 3
     /// Exited; the server is taking back what it held.
     case dead = 4
-    /// Taken back; nobody holds the id. Its share goes to the live clients until a client claims it.
+    /// Its registered client has gone and everything it held is taken back; nobody holds the id.
+    /// Its share goes to the live clients until a client claims it. Shown as "dead".
     case vacant = 5
 
     public var description: String {
@@ -27,10 +28,12 @@ public enum ClientStatus: UInt32, Sendable, CustomStringConvertible {
         case .starting: "starting"
         case .alive: "alive"
         case .stalled: "stalled"
-        case .dead: "dead"
-        case .vacant: "vacant"
+        case .dead, .vacant: "dead"
         }
     }
+
+    /// Whether a live registered process holds the id (its pid is meaningful).
+    public var hasProcess: Bool { self == .starting || self == .alive || self == .stalled }
 
     /// Whether the server hands packets to a client in this state.
     public var receivesPackets: Bool { self == .unregistered || self == .alive }

@@ -26,6 +26,8 @@ struct ClientForwarder: ~Copyable {
 
     /// Packets taken from the ring.
     private(set) var received: UInt64 = 0
+    /// Where `received` is published after each burst, for telemetry (`ClientTelemetry`).
+    var publishedRx: SharedCounter?
 
     init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>, heartbeat: SharedCounter) {
         ring = setup.ring
@@ -59,6 +61,8 @@ struct ClientForwarder: ~Copyable {
         var burst = MbufBurst(capacity: ClientServer.burstSize)
         var received: UInt64 = 0
         defer { self.received &+= received }
+        // Where this run's RX count is published for telemetry: one plain store per burst.
+        let published = publishedRx ?? ClientTelemetry.unpublished()
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {
@@ -78,6 +82,7 @@ struct ClientForwarder: ~Copyable {
                 continue
             }
             received &+= UInt64(truncatingIfNeeded: n)
+            published.store(received)
             // handle_packet: into the TX buffer of the paired port.
             burst.drain { mbuf in
                 // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.

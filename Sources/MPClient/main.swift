@@ -65,6 +65,7 @@ func forward(eal: borrowing EAL, clientID: Int) -> Int32 {
 
     // This run's totals are differences: the slot keeps counting across restarts of a client.
     let txStart = forwarder.txTotal(setup), dropStart = forwarder.txDropTotal(setup)
+    forwarder.publishedRx = ClientTelemetry.publish(setup: setup, txStart: txStart, dropStart: dropStart)
 
     print("APP: Finished Process Init.")
     print("\nClient process \(clientID) handling packets")

@@ -41,6 +41,6 @@ public struct SharedCounter: @unchecked Sendable {
     /// The current value.
     @inlinable public var value: UInt64 { cdpdk_counter_read(pointer) }
 
-    /// Sets the value (resetting statistics at start-up).
-    public func store(_ v: UInt64) { cdpdk_counter_store(pointer, v) }
+    /// Sets the value (resetting statistics at start-up, publishing a total). Only the field's one writer may call this.
+    @inlinable public func store(_ v: UInt64) { cdpdk_counter_store(pointer, v) }
 }

@@ -16,7 +16,8 @@ import MPCore
 /// a ring or counted as dropped, so port RX == sum over clients of (rx + rx_drop) + undelivered.
 struct Forwarder {
     let ports: [EthPort]
-    let rxQueues: Int
+    /// RX queues by port position.
+    let rxQueues: [Int]
     let rings: [Ring]
     let returnRings: [Ring]
     /// `ports->rx_stats.rx[i]`, by position in `ports`.
@@ -103,7 +104,7 @@ struct Forwarder {
                 }
             }
             queue &+= 1
-            if Int(queue) == rxQueues {
+            if Int(queue) == rxQueues[portIndex] {
                 queue = 0
                 portIndex += 1
                 if portIndex == numPorts { portIndex = 0 }

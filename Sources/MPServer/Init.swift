@@ -47,9 +47,10 @@ struct ServerState {
     let portInfo: PortInfo
     let pool: PacketPool
     let ports: [EthPort]
-    /// RX queues per port: one per client, so that devices which want as many RX as TX queues
-    /// (net_tap) work with any number of clients. The loop polls them all.
-    let rxQueues: Int
+    /// RX queues, by position in `ports`: one per client where the device allows it, so that
+    /// devices which want as many RX as TX queues (net_tap) work with any number of clients.
+    /// The loop polls them all.
+    let rxQueues: [Int]
     let rings: [Ring]
     /// Client `i` gives its packets back on `returnRings[i]` (registered Swift clients only).
     let returnRings: [Ring]
@@ -74,10 +75,11 @@ extension ServerState {
         }
         let pool = try initMbufPool(options)
         var ports: [EthPort] = []
+        var rxQueues: [Int] = []
         for id in options.ports {
             do {
                 let port = try EthPort(id)
-                try initPort(port, clients: options.numClients, pool: pool)
+                rxQueues.append(try initPort(port, clients: options.numClients, pool: pool))
                 ports.append(port)
             } catch {
                 print("")
@@ -88,7 +90,7 @@ extension ServerState {
         let rings = try initShmRings(clients: options.numClients)
         let (registry, mark, returnRings) = try initRegistry(clients: options.numClients)
         return ServerState(options: options, portInfo: portInfo, pool: pool, ports: ports,
-                           rxQueues: options.numClients, rings: rings, returnRings: returnRings,
+                           rxQueues: rxQueues, rings: rings, returnRings: returnRings,
                            registry: registry, mark: mark)
     }
 
@@ -129,17 +131,20 @@ extension ServerState {
 
     /// `init_port`: one TX queue per client, RSS multi-queue mode (no hash functions, as in C),
     /// 1024 descriptors as adjusted by the device, promiscuous, started. Unlike C, as many RX
-    /// queues as TX queues (net_tap refuses fewer), all polled by the loop.
-    static func initPort(_ port: EthPort, clients: Int, pool: PacketPool) throws(DPDKError) {
+    /// queues as TX queues where the device allows (net_tap refuses fewer), all polled by the
+    /// loop. Returns the number of RX queues.
+    static func initPort(_ port: EthPort, clients: Int, pool: PacketPool) throws(DPDKError) -> Int {
         print("Port \(port.id) init ... ", terminator: "")
         Console.flush()
-        try port.configure(rxQueues: clients, txQueues: clients, .init(rssHashFunctions: 0))
+        let rxQueues = max(1, min(clients, try port.info().maxRxQueues))
+        try port.configure(rxQueues: rxQueues, txQueues: clients, .init(rssHashFunctions: 0))
         let (rx, tx) = try port.adjustDescriptors(rx: Sizes.rxDescriptors, tx: Sizes.txDescriptors)
-        for q in 0..<clients { try port.setupRxQueue(QueueID(UInt16(q)), descriptors: rx, pool: pool) }
+        for q in 0..<rxQueues { try port.setupRxQueue(QueueID(UInt16(q)), descriptors: rx, pool: pool) }
         for q in 0..<clients { try port.setupTxQueue(QueueID(UInt16(q)), descriptors: tx) }
         try port.enablePromiscuous()
         try port.start()
         print("done: ")
+        return rxQueues
     }
 
     /// `init_shm_rings`: one single-producer, single-consumer ring per client.

@@ -32,31 +32,43 @@ struct StatsDisplay: Sendable {
         rings = state.rings
     }
 
-    /// The screen `do_stats_display` prints, without the clear-screen escape.
-    func render() -> String {
+    /// The server's figures now: what the screen shows and telemetry reports, from one reading.
+    func figures() -> ServerFigures {
         let numClients = clients.rx.count
-        var portTx = [UInt64](repeating: 0, count: ports.count), portTxDrop = portTx
-        var clientTx = [UInt64](repeating: 0, count: numClients), clientTxDrop = clientTx
+        var f = ServerFigures(ports: ports.indices.map { ServerFigures.Port(id: ports[$0], rx: portInfo.rx(atIndex: $0).value) },
+                              clients: (0..<numClients).map { c in
+                                  ServerFigures.Client(rx: clients.rx[c].value, rxDrop: clients.rxDrop[c].value)
+                              })
         for c in 0..<numClients {
             for (j, port) in ports.enumerated() {
                 let tx = portInfo.tx(client: c, port: port).value
                 let drop = portInfo.txDrop(client: c, port: port).value
-                portTx[j] += tx
-                portTxDrop[j] += drop
-                clientTx[c] += tx
-                clientTxDrop[c] += drop
+                f.ports[j].tx += tx
+                f.ports[j].txDrop += drop
+                f.clients[c].tx += tx
+                f.clients[c].txDrop += drop
             }
         }
+        return f
+    }
+
+    /// The screen `do_stats_display` prints, without the clear-screen escape, and under each
+    /// port's totals its rates over the last second (when known).
+    func render(rates: [PortRate]? = nil) -> String {
+        let f = figures()
         var out = "PORTS\n-----\n"
         for (i, port) in ports.enumerated() { out += "Port \(port): '\(macAddresses[i])'\t" }
         out += "\n\n"
-        for (i, port) in ports.enumerated() {
-            out += "Port \(port) - rx: \(pad(portInfo.rx(atIndex: i).value, 9))\ttx: \(pad(portTx[i], 9))\n"
+        for (i, p) in f.ports.enumerated() {
+            out += "Port \(p.id) - rx: \(pad(p.rx, 9))\ttx: \(pad(p.tx, 9))\n"
+            if let rates, i < rates.count {
+                out += "   rate - rx: \(rates[i].rx)\ttx: \(rates[i].tx)\n"
+            }
         }
         out += "\nCLIENTS\n-------\n"
-        for c in 0..<numClients {
-            out += "Client \(pad(UInt64(c), 2)) - rx: \(pad(clients.rx[c].value, 9)), rx_drop: \(pad(clients.rxDrop[c].value, 9))\n"
-            out += "            tx: \(pad(clientTx[c], 9)), tx_drop: \(pad(clientTxDrop[c], 9))\n"
+        for (c, client) in f.clients.enumerated() {
+            out += "Client \(pad(UInt64(c), 2)) - rx: \(pad(client.rx, 9)), rx_drop: \(pad(client.rxDrop, 9))\n"
+            out += "            tx: \(pad(client.tx, 9)), tx_drop: \(pad(client.txDrop, 9))\n"
             out += "            \(stateLine(registry.slot(c)))\n"
         }
         let undelivered = clients.undelivered.value
@@ -70,31 +82,60 @@ struct StatsDisplay: Sendable {
 
     /// `sleep_lcore` on the one display lcore: a longer first pause, then the screen every
     /// second until shutdown. Sleeps in 100 ms steps so that it notices shutdown promptly.
-    func run(on lcore: LcoreID) {
+    ///
+    /// On a terminal it redraws the screen as the C sample does; into a file or a pipe it
+    /// prints one plain block per second instead (no clear-screen escapes), so logs stay readable.
+    func run(on lcore: LcoreID, rates: PortRates) {
         print("Core \(lcore) displaying statistics")
+        let terminal = isatty(STDOUT_FILENO) != 0
         guard sleep(seconds: 3) else { return }
         while sleep(seconds: 1) {
-            // ESC[2J clears the screen, ESC[1;1H moves to the top left.
-            print("\u{1B}[2J\u{1B}[1;1H" + render(), terminator: "")
+            if terminal {
+                // ESC[2J clears the screen, ESC[1;1H moves to the top left.
+                print("\u{1B}[2J\u{1B}[1;1H" + render(rates: rates.current), terminator: "")
+            } else {
+                print(render(rates: rates.current), terminator: "")
+            }
             Console.flush()
         }
     }
 
-    /// Sleeps; false when shutdown was requested meanwhile.
-    private func sleep(seconds: Int) -> Bool {
-        for _ in 0..<(seconds * 10) {
-            if Shutdown.requested { return false }
-            usleep(100_000)
-        }
-        return !Shutdown.requested
+    private func sleep(seconds: Int) -> Bool { sleepUnlessStopped(seconds: seconds) }
+}
+
+/// Sleeps in 100 ms steps, so that shutdown is noticed promptly; false when it was requested.
+func sleepUnlessStopped(seconds: Int) -> Bool {
+    for _ in 0..<(seconds * 10) {
+        if Shutdown.requested { return false }
+        usleep(100_000)
     }
+    return !Shutdown.requested
+}
+
+/// One reading of the server's counters (`SharedCounter` loads only).
+struct ServerFigures: Sendable {
+    struct Port: Sendable {
+        var id: PortID
+        /// Packets the server received on the port.
+        var rx: UInt64
+        /// Packets the clients sent out of it, and the ones it refused.
+        var tx: UInt64 = 0, txDrop: UInt64 = 0
+    }
+    struct Client: Sendable {
+        /// Packets put into the client's ring, and the ones a full ring refused.
+        var rx: UInt64, rxDrop: UInt64
+        /// Packets the client sent, over all ports, and the ones the ports refused.
+        var tx: UInt64 = 0, txDrop: UInt64 = 0
+    }
+    var ports: [Port]
+    var clients: [Client]
 }
 
 /// A client's registry state: "alive, pid 1234, reclaimed 0"; C clients show as unregistered.
 func stateLine(_ slot: ClientSlot) -> String {
     let status = slot.status
     var line = status.description
-    if status == .alive || status == .stalled || status == .starting { line += ", pid \(slot.pid)" }
+    if status.hasProcess { line += ", pid \(slot.pid)" }
     let reclaimed = slot.reclaimed.value
     if reclaimed > 0 { line += ", reclaimed \(reclaimed)" }
     return line

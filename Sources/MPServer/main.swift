@@ -66,8 +66,6 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         printError(error.message)
         return 1
     }
-    print("APP: Finished Process Init.")
-
     let counters = ClientCounters(clients: options.numClients)
     defer { counters.deallocate() }
     let display = StatsDisplay(state: state, clients: counters)
@@ -83,10 +81,17 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         return 1
     }
 
+    // Observability, off the datapath: rates sampled on a control thread, the telemetry
+    // commands, and packet capture for dpdk-dumpcap / dpdk-pdump (Observability.swift).
+    // Before clients may attach: they look up the memzone it reserves for their figures.
+    let rates = PortRates(ports: state.ports, display: display)
+    let observer = Observability.start(display: display, rates: rates)
+    print("APP: Finished Process Init.")
+
     // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
     if let statsLcore = eal.workerLcores.first {
         do {
-            try eal.launch(on: statsLcore) { display.run(on: statsLcore); return 0 }
+            try eal.launch(on: statsLcore) { display.run(on: statsLcore, rates: rates); return 0 }
         } catch {
             printError("Cannot start the statistics display on lcore \(statsLcore): \(error)")
         }
@@ -97,9 +102,10 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     monitor.join()
     eal.waitForWorkers()
     forwarder.drainReturns()
+    observer.stop()
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
-    print(display.render(), terminator: "")
+    print(display.render(rates: rates.current), terminator: "")
     Console.flush()
     // A check as well as a server: damage found in the shared pool makes the exit status say so.
     return poolHealth.damaged.load(ordering: .relaxed) ? exitPoolDamaged : 0

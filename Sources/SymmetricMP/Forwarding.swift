@@ -106,7 +106,7 @@ struct ForwardingPlan: Sendable {
         let range = assignment[lcore] ?? 0..<0
         var report: PeriodicReport? = nil
         if lcore == mainLcore, let seconds = statsPeriod {
-            report = PeriodicReport(ports: portList, counters: counters, seconds: seconds)
+            report = PeriodicReport(ports: portList, counters: counters, seconds: seconds, queue: queue)
         }
         if range.isEmpty {
             output("Lcore \(lcore) has nothing to do")

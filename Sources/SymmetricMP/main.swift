@@ -97,6 +97,12 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
         plan.counters.deallocate()
         plan.ports.deallocate()
     }
+    // Capture (primary) and telemetry, off the datapath (Observability.swift).
+    let capture = Observability.start(role: role, procID: options.procID, ports: options.ports, counters: plan.counters)
+    defer { // before the counters are freed (the defer above runs after this one)
+        Telemetry.unregisterAll()
+        if capture { PacketCapture.disable() }
+    }
     output("APP: Finished Process Init.")
     do {
         _ = try eal.runOnAllLcores { plan.runLcore($0) }

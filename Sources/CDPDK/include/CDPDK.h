@@ -26,6 +26,9 @@
 #include <rte_eth_ring.h>
 #include <rte_cycles.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_log.h>
+#include <rte_telemetry.h>
+#include <rte_pdump.h>
 #include <string.h>
 
 /* ---- errors -------------------------------------------------------------------------------- */
