@@ -1,18 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Debian's libdpdk.pc has a multi-line Description that SwiftPM cannot parse, so the flags that
-// `pkg-config --cflags libdpdk` prints are spelled out here. `-march=corei7` matters: DPDK's
-// headers use SSE4.2 intrinsics and assume the build enabled them.
-let dpdkIncludes = ["-I/usr/include/dpdk", "-I/usr/include/x86_64-linux-gnu/dpdk"]
-let dpdkCFlags = dpdkIncludes + ["-include", "rte_config.h", "-march=corei7"]
-let dpdkSwiftFlags = (dpdkIncludes + ["-march=corei7"]).flatMap { ["-Xcc", $0] }
-// The libraries MPCore calls into. PMDs (net_null, net_tap, mempool_ring, ...) are loaded by
-// the EAL from its plugin directory, exactly as for the C samples built with `make`.
+// DPDK's include paths and libraries come from `pkg-config libdpdk`, through the LibDPDK system
+// library target: no unsafe flags, so other packages can depend on MPCore. SwiftPM cannot parse
+// Debian's libdpdk.pc as installed (its Description spans lines): scripts/setup.sh installs a copy
+// it can, as the README explains. SwiftPM keeps only the -I/-L/-l flags of the .pc file; the
+// `-include rte_config.h` it drops is the first include of CDPDK.h.
+// PMDs (net_null, net_tap, mempool_ring, ...) are loaded by the EAL from its plugin directory,
+// exactly as for the C samples built with `make`; net_ring is linked because MPCore calls it
+// (rte_eth_from_rings), and libdpdk.pc lists only DPDK's libraries, not its drivers.
 let dpdkLibraries = ["rte_eal", "rte_kvargs", "rte_telemetry", "rte_ring", "rte_mempool",
                      "rte_mbuf", "rte_ethdev", "rte_net", "rte_net_ring"]
-
-let swiftSettings: [SwiftSetting] = [.unsafeFlags(dpdkSwiftFlags)]
 
 let package = Package(
     name: "swift-dpdk-multiprocess",
@@ -27,29 +25,31 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .systemLibrary(
+            name: "LibDPDK",
+            pkgConfig: "libdpdk",
+            providers: [.apt(["libdpdk-dev"])]
+        ),
         .target(
             name: "CDPDK",
-            cSettings: [.unsafeFlags(dpdkCFlags)],
+            dependencies: ["LibDPDK"],
             linkerSettings: dpdkLibraries.map { .linkedLibrary($0) }
         ),
-        .target(name: "MPCore", dependencies: ["CDPDK"], swiftSettings: swiftSettings),
+        .target(name: "MPCore", dependencies: ["CDPDK"]),
         .executableTarget(
-            name: "SimpleMP", dependencies: ["MPCore"], swiftSettings: swiftSettings),
+            name: "SimpleMP", dependencies: ["MPCore"]),
         .executableTarget(
             name: "SymmetricMP",
-            dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
+            dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // client_server_mp/shared/common.h: names and the port info memzone, for both programs.
-        .target(name: "ClientServerShared", dependencies: ["MPCore", "CDPDK"], swiftSettings: swiftSettings),
+        .target(name: "ClientServerShared", dependencies: ["MPCore", "CDPDK"]),
         .executableTarget(
             name: "MPServer",
-            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
+            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "MPClient",
-            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
-        .testTarget(name: "MPCoreTests", dependencies: ["MPCore", "CDPDK"], swiftSettings: swiftSettings),
-        .testTarget(name: "MultiProcessTests", dependencies: [], swiftSettings: swiftSettings),
+            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "MPCoreTests", dependencies: ["MPCore", "CDPDK"]),
+        .testTarget(name: "MultiProcessTests", dependencies: []),
     ]
 )
