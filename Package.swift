@@ -1,14 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// DPDK's include paths and libraries come from `pkg-config libdpdk`, through the LibDPDK system
-// library target: no unsafe flags, so other packages can depend on MPCore. SwiftPM cannot parse
-// Debian's libdpdk.pc as installed (its Description spans lines): scripts/setup.sh installs a copy
-// it can, as the README explains. SwiftPM keeps only the -I/-L/-l flags of the .pc file; the
-// `-include rte_config.h` it drops is the first include of CDPDK.h.
-// PMDs (net_null, net_tap, mempool_ring, ...) are loaded by the EAL from its plugin directory,
-// exactly as for the C samples built with `make`; net_ring is linked because MPCore calls it
-// (rte_eth_from_rings), and libdpdk.pc lists only DPDK's libraries, not its drivers.
+// No unsafe flags, so that other packages can depend on MPCore. DPDK's include paths come from
+// pkg-config through the LibDPDK system library target, reading libdpdk-swiftpm.pc, which
+// scripts/setup.sh derives from libdpdk.pc (README: "Using MPCore from your package"): SwiftPM
+// cannot parse Debian's libdpdk.pc, and its Libs would link every DPDK library (SwiftPM drops
+// its -Wl,--as-needed), which stops a Swift secondary from joining a C primary. Of DPDK's other
+// flags, `-include rte_config.h` is CDPDK.h's first include and -march=corei7 is handled there.
+// The libraries MPCore calls are linked here. PMDs (net_null, net_tap, mempool_ring, ...) are
+// loaded by the EAL from its plugin directory, exactly as for the C samples built with `make`;
+// net_ring is linked because MPCore calls it (rte_eth_from_rings).
 let dpdkLibraries = ["rte_eal", "rte_kvargs", "rte_telemetry", "rte_ring", "rte_mempool",
                      "rte_mbuf", "rte_ethdev", "rte_net", "rte_net_ring"]
 
@@ -27,7 +28,7 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "LibDPDK",
-            pkgConfig: "libdpdk",
+            pkgConfig: "libdpdk-swiftpm",
             providers: [.apt(["libdpdk-dev"])]
         ),
         .target(

@@ -27,39 +27,28 @@ else
   say "packages already installed"
 fi
 
-# pkg-config files SwiftPM can read. Package.swift takes DPDK's compile and link flags from
-# `pkgConfig: "libdpdk"`, but SwiftPM's own .pc parser stops at a Description that spans several
-# lines, as Debian's libdpdk.pc and libdpdk-libs.pc do (upstream DPDK generates them that way),
-# and then builds without DPDK's include paths. A copy with the Description on one line, in a
-# directory searched before the distribution's, fixes that; it is only installed where needed.
-PC_FIX_DIR=/usr/local/lib/pkgconfig
-# The distribution's copy: the first libdpdk.pc on pkg-config's default path other than ours.
-PC_SRC_DIR=
-for d in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
-  [ "$d" != "$PC_FIX_DIR" ] && [ -f "$d/libdpdk.pc" ] && { PC_SRC_DIR=$d; break; }
-done
-[ -n "$PC_SRC_DIR" ] || die "no libdpdk.pc on pkg-config's path (is libdpdk-dev installed?)"
-# A line that is neither blank, a comment, "Key: value" nor "var=value" continues the one before.
-pc_multiline() { grep -qvE '^[[:space:]]*$|^#|^[A-Za-z0-9_.]+[[:space:]]*[:=]' "$1"; }
-pc_one_line() { awk '
-  /^[[:space:]]*$|^#|^[A-Za-z0-9_.]+[[:space:]]*[:=]/ { if (n) print held; held = $0; n = 1; next }
-  { sub(/^[[:space:]]+/, ""); held = held " " $0 }
-  END { if (n) print held }' "$1"; }
-for pc in libdpdk libdpdk-libs; do
-  src="$PC_SRC_DIR/$pc.pc"
-  [ -f "$src" ] || die "$src not found"
-  if ! pc_multiline "$src"; then
-    rm -f "$PC_FIX_DIR/$pc.pc"          # the distribution's parses: no copy needed
-  elif pc_one_line "$src" | cmp -s - "$PC_FIX_DIR/$pc.pc"; then
-    say "$PC_FIX_DIR/$pc.pc (one-line Description, for SwiftPM) already installed"
-  else
-    mkdir -p "$PC_FIX_DIR"
-    pc_one_line "$src" > "$PC_FIX_DIR/$pc.pc"
-    say "installed $PC_FIX_DIR/$pc.pc: $src with its Description on one line, for SwiftPM"
-  fi
-done
-pc_multiline "$(pkg-config --variable pcfiledir libdpdk)/libdpdk.pc" \
-  && die "pkg-config still finds a libdpdk.pc SwiftPM cannot parse first: is $PC_FIX_DIR on its path?"
+# libdpdk-swiftpm.pc: DPDK's include paths for SwiftPM (Package.swift's LibDPDK target reads it).
+# Not libdpdk.pc itself, for two reasons: SwiftPM's own .pc parser cannot read Debian's (and
+# upstream's) libdpdk.pc and libdpdk-libs.pc, whose Description spans several lines, and builds
+# without DPDK's headers; and their Libs name every DPDK library behind -Wl,--as-needed, which
+# SwiftPM drops, so a Swift program would load all of them, register every library's shared
+# "tailq" list, and fail to start as a secondary of a C primary that registered fewer ("Cannot
+# initialize tailq"). Package.swift links the libraries MPCore calls; this file only says where
+# DPDK is. It is regenerated from libdpdk.pc when that changes (a DPDK upgrade).
+PC_DIR=/usr/local/lib/pkgconfig
+pc_cflags=$(pkg-config --cflags-only-I libdpdk) || die "pkg-config cannot find libdpdk (is libdpdk-dev installed?)"
+pc_file="Name: libdpdk-swiftpm
+Description: DPDK's include paths for SwiftPM packages (from libdpdk.pc by scripts/setup.sh); the packages link the DPDK libraries they use
+Version: $(pkg-config --modversion libdpdk)
+Cflags: ${pc_cflags% }
+Libs: -L$(pkg-config --variable libdir libdpdk)"
+if [ "$(cat "$PC_DIR/libdpdk-swiftpm.pc" 2>/dev/null)" = "$pc_file" ]; then
+  say "$PC_DIR/libdpdk-swiftpm.pc already installed"
+else
+  mkdir -p "$PC_DIR"
+  printf '%s\n' "$pc_file" > "$PC_DIR/libdpdk-swiftpm.pc"
+  say "installed $PC_DIR/libdpdk-swiftpm.pc (DPDK's include paths, for SwiftPM)"
+fi
 
 # hugetlbfs: DPDK multi-process shares memory through files on it.
 if ! mount -t hugetlbfs | grep -q .; then

@@ -9,3 +9,45 @@ import Testing
         }
     }
 }
+
+/// FixedArray's checked subscript stops the process on an index outside `0 ..< count`, for
+/// reads and for writes; a negative count is refused at creation.
+@Suite struct FixedArrayBoundsTests {
+    @Test(arguments: [-1, 3])
+    func readOutOfBoundsTraps(index: Int) async {
+        await #expect(processExitsWith: .failure) { [index] in
+            let array = FixedArray(count: 3) { $0 }
+            _ = array[index]
+        }
+    }
+
+    @Test(arguments: [-1, 3])
+    func writeOutOfBoundsTraps(index: Int) async {
+        await #expect(processExitsWith: .failure) { [index] in
+            var array = FixedArray(count: 3) { $0 }
+            array[index] = 0
+        }
+    }
+
+    @Test func emptyArrayHasNoElementZero() async {
+        await #expect(processExitsWith: .failure) {
+            let array = FixedArray<Int>(count: 0) { _ in 0 }
+            _ = array[0]
+        }
+    }
+
+    @Test func negativeCountTraps() async {
+        await #expect(processExitsWith: .failure) {
+            _ = FixedArray<Int>(count: -1) { _ in 0 }
+        }
+    }
+
+    /// The control: in-bounds use of the same array exits normally, so the traps above are the
+    /// bounds checks and not something else in the child process.
+    @Test func inBoundsUseExitsNormally() async {
+        await #expect(processExitsWith: .success) {
+            var array = FixedArray(count: 3) { $0 }
+            array[2] = array[0] + array[1]
+        }
+    }
+}
