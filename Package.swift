@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// 6.2: the samples use InlineArray, the tests exit tests (#expect(processExitsWith:)).
 import PackageDescription
 
 // No unsafe flags, so that other packages can depend on MPCore. DPDK's include paths come from

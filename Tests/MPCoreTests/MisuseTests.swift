@@ -13,19 +13,32 @@ import Testing
 /// FixedArray's checked subscript stops the process on an index outside `0 ..< count`, for
 /// reads and for writes; a negative count is refused at creation.
 @Suite struct FixedArrayBoundsTests {
-    @Test(arguments: [-1, 3])
-    func readOutOfBoundsTraps(index: Int) async {
-        await #expect(processExitsWith: .failure) { [index] in
+    // One test per index: an exit test's body cannot capture arguments before Swift 6.3.
+    @Test func readBelowZeroTraps() async {
+        await #expect(processExitsWith: .failure) {
             let array = FixedArray(count: 3) { $0 }
-            _ = array[index]
+            _ = array[-1]
         }
     }
 
-    @Test(arguments: [-1, 3])
-    func writeOutOfBoundsTraps(index: Int) async {
-        await #expect(processExitsWith: .failure) { [index] in
+    @Test func readAtCountTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let array = FixedArray(count: 3) { $0 }
+            _ = array[3]
+        }
+    }
+
+    @Test func writeBelowZeroTraps() async {
+        await #expect(processExitsWith: .failure) {
             var array = FixedArray(count: 3) { $0 }
-            array[index] = 0
+            array[-1] = 0
+        }
+    }
+
+    @Test func writeAtCountTraps() async {
+        await #expect(processExitsWith: .failure) {
+            var array = FixedArray(count: 3) { $0 }
+            array[3] = 0
         }
     }
 
