@@ -25,6 +25,8 @@ func receive(on port: EthPort) throws(DPDKError) -> String {
         queued += ring.enqueueBurst(&burst)
         dropped += burst.free() // what the ring had no room for
     }
+    // The port closes with this process: give the worker up to a second to empty the ring.
+    for _ in 0..<1000 where !ring.isEmpty { usleep(1000) }
     return "primary: received \(received), queued \(queued), dropped \(dropped)"
 }
 
