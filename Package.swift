@@ -29,8 +29,7 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "LibDPDK",
-            pkgConfig: "libdpdk-swiftpm",
-            providers: [.apt(["libdpdk-dev"])]
+            pkgConfig: "libdpdk-swiftpm"
         ),
         .target(
             name: "CDPDK",

@@ -10,6 +10,9 @@
 #ifndef CDPDK_H
 #define CDPDK_H
 
+#if !__has_include(<rte_config.h>)
+#error "DPDK's headers not found: install libdpdk-dev and libdpdk-swiftpm.pc (scripts/setup.sh; README, Using MPCore from your package)"
+#endif
 #include <rte_config.h> /* first: every DPDK header assumes it (`-include rte_config.h` in C builds) */
 #include <rte_common.h>
 #include <rte_vect.h>
