@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Examples/Pipeline the way an outside package uses MPCore: by version, from a clone of
-# this repository (its committed HEAD) tagged 1.0.0 in a temporary directory, which also shows
-# that MPCore has no unsafe build flags (SwiftPM refuses those in a versioned dependency). Then
-# runs its two processes on net_null for a second and checks that the counts add up exactly.
+# this repository (its committed HEAD) tagged 1.0.0 in a temporary directory; checks that the
+# package has no unsafe build flags. Then runs the example's two processes on net_null for a
+# second and checks that the counts add up exactly.
 # Run as root after scripts/setup.sh (scripts/test.sh does both). DPDK_LOCK=/tmp/dpdk.lock holds
 # that lock around the run (not the build), for machines shared with other DPDK users.
 set -euo pipefail
@@ -26,6 +26,11 @@ trap cleanup EXIT
 # MPCore as a consumer gets it: a tagged clone (the tag lives in the clone only).
 git clone -q "$repo" "$tmp/swift-dpdk-multiprocess"
 git -C "$tmp/swift-dpdk-multiprocess" tag 1.0.0
+# No unsafe flags. SwiftPM refuses them in a versioned dependency whose tools version is below
+# 6.2 and accepts them from 6.2 on, so the build below cannot show it (ours is 6.2): look.
+if grep -n 'unsafeFlags' "$tmp/swift-dpdk-multiprocess/Package.swift" >&2; then
+  fail "Package.swift uses unsafeFlags: other packages could not depend on MPCore (before SwiftPM 6.2)"
+fi
 cp -r Examples/Pipeline "$tmp/Pipeline"
 rm -rf "$tmp/Pipeline/.build"
 say "building Examples/Pipeline against MPCore 1.0.0 from a clone of HEAD"
