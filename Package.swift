@@ -2,7 +2,8 @@
 // 6.2: the samples use InlineArray, the tests exit tests (#expect(processExitsWith:)).
 import PackageDescription
 
-// No unsafe flags, so that other packages can depend on MPCore. DPDK's include paths come from
+// No unsafe flags: other packages can depend on MPCore (SwiftPM before 6.2 refuses a dependency
+// with them), and nothing of this machine is forced on them. DPDK's include paths come from
 // pkg-config through the LibDPDK system library target, reading libdpdk-swiftpm.pc, which
 // scripts/setup.sh derives from libdpdk.pc (README: "Using MPCore from your package"): SwiftPM
 // cannot parse Debian's libdpdk.pc, and its Libs would link every DPDK library (SwiftPM drops
