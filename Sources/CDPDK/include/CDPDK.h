@@ -23,10 +23,12 @@
  * compiled for SSSE3. Other DPDK inline functions keep the baseline target so that Swift still
  * inlines them (LLVM does not inline a callee built for more CPU features than its caller);
  * within them rte_memcpy is the compiler's memcpy, as DPDK itself defines it on arm64. */
+#ifdef RTE_ARCH_X86
 #pragma clang attribute push(__attribute__((target("ssse3"))), apply_to = function)
 #include <rte_memcpy.h>
 #pragma clang attribute pop
 #define rte_memcpy(dst, src, n) memcpy((dst), (src), (n))
+#endif
 
 #include <rte_eal.h>
 #include <rte_errno.h>
