@@ -1,20 +1,21 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// 6.2: the samples use InlineArray, the tests exit tests (#expect(processExitsWith:)).
 import PackageDescription
 
-// Debian's libdpdk.pc has a multi-line Description that SwiftPM cannot parse, so the flags that
-// `pkg-config --cflags libdpdk` prints are spelled out here. `-march=corei7` matters: DPDK's
-// headers use SSE4.2 intrinsics and assume the build enabled them.
-let dpdkIncludes = ["-I/usr/include/dpdk", "-I/usr/include/x86_64-linux-gnu/dpdk"]
-let dpdkCFlags = dpdkIncludes + ["-include", "rte_config.h", "-march=corei7"]
-let dpdkSwiftFlags = (dpdkIncludes + ["-march=corei7"]).flatMap { ["-Xcc", $0] }
-// The libraries MPCore calls into. PMDs (net_null, net_tap, mempool_ring, ...) are loaded by
-// the EAL from its plugin directory, exactly as for the C samples built with `make`.
-// rte_pdump (with the rte_pcapng and rte_bpf it calls) serves dpdk-dumpcap and dpdk-pdump.
+// No unsafe flags: other packages can depend on MPCore (SwiftPM before 6.2 refuses a dependency
+// with them), and nothing of this machine is forced on them. DPDK's include paths come from
+// pkg-config through the LibDPDK system library target, reading libdpdk-swiftpm.pc, which
+// scripts/setup.sh derives from libdpdk.pc (README: "Using MPCore from your package"): SwiftPM
+// cannot parse Debian's libdpdk.pc, and its Libs would link every DPDK library (SwiftPM drops
+// its -Wl,--as-needed), which stops a Swift secondary from joining a C primary. Of DPDK's other
+// flags, `-include rte_config.h` is CDPDK.h's first include and -march=corei7 is handled there.
+// The libraries MPCore calls are linked here. PMDs (net_null, net_tap, mempool_ring, ...) are
+// loaded by the EAL from its plugin directory, exactly as for the C samples built with `make`;
+// net_ring is linked because MPCore calls it (rte_eth_from_rings); rte_pdump (with the
+// rte_pcapng and rte_bpf it calls) serves dpdk-dumpcap and dpdk-pdump.
 let dpdkLibraries = ["rte_eal", "rte_kvargs", "rte_telemetry", "rte_ring", "rte_mempool",
                      "rte_mbuf", "rte_ethdev", "rte_net", "rte_net_ring",
                      "rte_pdump", "rte_pcapng", "rte_bpf"]
-
-let swiftSettings: [SwiftSetting] = [.unsafeFlags(dpdkSwiftFlags)]
 
 let package = Package(
     name: "swift-dpdk-multiprocess",
@@ -29,29 +30,30 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        .systemLibrary(
+            name: "LibDPDK",
+            pkgConfig: "libdpdk-swiftpm"
+        ),
         .target(
             name: "CDPDK",
-            cSettings: [.unsafeFlags(dpdkCFlags)],
+            dependencies: ["LibDPDK"],
             linkerSettings: dpdkLibraries.map { .linkedLibrary($0) }
         ),
-        .target(name: "MPCore", dependencies: ["CDPDK"], swiftSettings: swiftSettings),
+        .target(name: "MPCore", dependencies: ["CDPDK"]),
         .executableTarget(
-            name: "SimpleMP", dependencies: ["MPCore"], swiftSettings: swiftSettings),
+            name: "SimpleMP", dependencies: ["MPCore"]),
         .executableTarget(
             name: "SymmetricMP",
-            dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
+            dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // client_server_mp/shared/common.h: names and the port info memzone, for both programs.
-        .target(name: "ClientServerShared", dependencies: ["MPCore", "CDPDK"], swiftSettings: swiftSettings),
+        .target(name: "ClientServerShared", dependencies: ["MPCore", "CDPDK"]),
         .executableTarget(
             name: "MPServer",
-            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
+            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "MPClient",
-            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings),
-        .testTarget(name: "MPCoreTests", dependencies: ["MPCore", "CDPDK"], swiftSettings: swiftSettings),
-        .testTarget(name: "MultiProcessTests", dependencies: [], swiftSettings: swiftSettings),
+            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "MPCoreTests", dependencies: ["MPCore", "CDPDK"]),
+        .testTarget(name: "MultiProcessTests", dependencies: []),
     ]
 )

@@ -27,6 +27,29 @@ else
   say "packages already installed"
 fi
 
+# libdpdk-swiftpm.pc: DPDK's include paths for SwiftPM (Package.swift's LibDPDK target reads it).
+# Not libdpdk.pc itself, for two reasons: SwiftPM's own .pc parser cannot read Debian's (and
+# upstream's) libdpdk.pc and libdpdk-libs.pc, whose Description spans several lines, and builds
+# without DPDK's headers; and their Libs name every DPDK library behind -Wl,--as-needed, which
+# SwiftPM drops, so a Swift program would load all of them, register every library's shared
+# "tailq" list, and fail to start as a secondary of a C primary that registered fewer ("Cannot
+# initialize tailq"). Package.swift links the libraries MPCore calls; this file only says where
+# DPDK is. It is regenerated from libdpdk.pc when that changes (a DPDK upgrade).
+PC_DIR=/usr/local/lib/pkgconfig
+pc_cflags=$(pkg-config --cflags-only-I libdpdk) || die "pkg-config cannot find libdpdk (is libdpdk-dev installed?)"
+pc_file="Name: libdpdk-swiftpm
+Description: DPDK's include paths for SwiftPM packages (from libdpdk.pc by scripts/setup.sh); the packages link the DPDK libraries they use
+Version: $(pkg-config --modversion libdpdk)
+Cflags: ${pc_cflags% }
+Libs: -L$(pkg-config --variable libdir libdpdk)"
+if [ "$(cat "$PC_DIR/libdpdk-swiftpm.pc" 2>/dev/null)" = "$pc_file" ]; then
+  say "$PC_DIR/libdpdk-swiftpm.pc already installed"
+else
+  mkdir -p "$PC_DIR"
+  printf '%s\n' "$pc_file" > "$PC_DIR/libdpdk-swiftpm.pc"
+  say "installed $PC_DIR/libdpdk-swiftpm.pc (DPDK's include paths, for SwiftPM)"
+fi
+
 # hugetlbfs: DPDK multi-process shares memory through files on it.
 if ! mount -t hugetlbfs | grep -q .; then
   mkdir -p /dev/hugepages

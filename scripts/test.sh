@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets the machine up (packages, hugepages), builds, and runs the whole test suite:
-# MPCore in-process tests and the multi-process tests against our binaries and the C samples.
+# MPCore in-process tests, the multi-process tests against our binaries and the C samples, and
+# the example package (Examples/Pipeline) built against MPCore by version.
 # Run as root from anywhere: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ bash scripts/build-c-samples.sh >/dev/null
 # One test at a time: multi-process tests busy-poll whole CPUs, and this machine has two.
 status=0
 swift test --skip-build --no-parallel || status=$?
+# Examples/Pipeline, built as an outside package would (MPCore by version), and run.
+bash scripts/test-example.sh || status=$?
 
 # Whatever a test started must be gone, and its files with it, also when a test failed.
 left_procs=$(pgrep -fa -- '--file-prefix=mpt_' | grep -v pgrep || true)

@@ -32,7 +32,7 @@ public struct ProcessHandle: ~Copyable {
         defer { fclose(f) }
         var buffer = [CChar](repeating: 0, count: 1024)
         guard fgets(&buffer, Int32(buffer.count), f) != nil else { return nil }
-        let line = String(cString: buffer)
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // The command name (field 2) may hold spaces and parentheses: count after the last ')'.
         guard let close = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: close)...].split(separator: " ")

@@ -152,3 +152,21 @@ func take(_ burst: inout MbufBurst) throws -> Mbuf {
     guard let m = burst.popFirst() else { throw EmptyBurst() }
     return m
 }
+
+@Suite struct MbufMutableBytesTests {
+    init() { _ = TestEAL.shared }
+
+    @Test func changesArriveInThePacketAndOnlyInTheFirstDataLengthBytes() throws {
+        let pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 63, cacheSize: 0)
+        var m = try pool.allocate(copying: PacketTests.frame(1))
+        let count = m.withUnsafeMutableBytes { bytes in
+            bytes[0] = 0xAB
+            bytes[59] = 0xCD
+            return bytes.count
+        }
+        var expected = PacketTests.frame(1)
+        expected[0] = 0xAB
+        expected[59] = 0xCD
+        #expect(count == 60 && m.bytes == expected && m.packetLength == 60)
+    }
+}

@@ -10,8 +10,26 @@
 #ifndef CDPDK_H
 #define CDPDK_H
 
+#if !__has_include(<rte_config.h>)
+#error "DPDK's headers not found: install libdpdk-dev and libdpdk-swiftpm.pc (scripts/setup.sh; README, Using MPCore from your package)"
+#endif
 #include <rte_config.h> /* first: every DPDK header assumes it (`-include rte_config.h` in C builds) */
 #include <rte_common.h>
+#include <rte_vect.h>
+
+/* DPDK's C builds pass -march=corei7 (libdpdk.pc's Cflags), which SwiftPM does not take from a
+ * .pc file and which a package must not force on its users as an unsafe flag. Only rte_memcpy.h
+ * needs more than baseline x86-64 (SSSE3 intrinsics), so its functions, and only those, are
+ * compiled for SSSE3. Other DPDK inline functions keep the baseline target so that Swift still
+ * inlines them (LLVM does not inline a callee built for more CPU features than its caller);
+ * within them rte_memcpy is the compiler's memcpy, as DPDK itself defines it on arm64. */
+#ifdef RTE_ARCH_X86
+#pragma clang attribute push(__attribute__((target("ssse3"))), apply_to = function)
+#include <rte_memcpy.h>
+#pragma clang attribute pop
+#define rte_memcpy(dst, src, n) memcpy((dst), (src), (n))
+#endif
+
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
