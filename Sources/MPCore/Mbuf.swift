@@ -147,3 +147,16 @@ public struct MbufBurst: ~Copyable {
     /// Records that a receive-like call filled `got` slots at the end.
     @inlinable mutating func appendedBack(_ got: Int) { end &+= got }
 }
+
+extension Mbuf {
+    /// The first segment's data (`rte_pktmbuf_mtod`), for MPCore's packet rewriters
+    /// (`ForwardingEngine`). Internal: raw pointers stay inside MPCore.
+    @inlinable var data: UnsafeMutableRawPointer { cdpdk_mbuf_data(raw).unsafelyUnwrapped }
+
+    /// Calls `body` with the first segment's data, writable: for rewriting headers in place.
+    /// Do not let the pointer escape `body`.
+    @inlinable
+    public mutating func withUnsafeMutableBytes<R, E: Error>(_ body: (UnsafeMutableRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeMutableRawBufferPointer(start: data, count: dataLength))
+    }
+}

@@ -18,6 +18,9 @@ struct RawOptions: ParsableArguments {
 
     @Option(name: .customLong("stats-period"), parsing: .unconditional, help: "print per-port packet rates every SECONDS")
     var statsPeriod: String?
+
+    @Option(name: .customLong("fwd"), parsing: .unconditional, help: "forwarding engine: io, macswap or 5tswap")
+    var fwd: String?
 }
 
 /// The validated options.
@@ -30,16 +33,19 @@ struct Options {
     let procID: Int
     /// `--stats-period` in seconds; nil when off.
     let statsPeriod: Double?
+    /// `--fwd`: what is done to each packet before it is sent (testpmd's engines); `io` by default.
+    let fwd: ForwardingMode
 
     /// The usage text, in the C sample's words (`smp_usage`).
     static func usage(program: String) -> String {
         """
 
-        \(program) [EAL options] -- -p <port mask> --num-procs <n> --proc-id <id> [--stats-period <seconds>]
+        \(program) [EAL options] -- -p <port mask> --num-procs <n> --proc-id <id> [--stats-period <seconds>] [--fwd <mode>]
         -p            : a hex bitmask indicating what ports are to be used
         --num-procs   : the number of processes which will be used
         --proc-id     : the id of the current process (id < num-procs)
         --stats-period: print per-port packet rates every <seconds> (default: off)
+        --fwd         : forwarding engine, as dpdk-testpmd's: \(ForwardingMode.valid) (default: io)
 
         """
     }
@@ -88,8 +94,16 @@ struct Options {
             statsPeriod = s
         }
 
+        var fwd = ForwardingMode.io
+        if let text = raw.fwd {
+            guard let mode = ForwardingMode(rawValue: text) else {
+                throw UsageError("Invalid --fwd '\(text)': must be one of \(ForwardingMode.valid)")
+            }
+            fwd = mode
+        }
+
         let queues = try checkQueues(ports: ports, numProcs: numProcs, procID: procID, role: role)
-        return Options(ports: ports, numProcs: queues, procID: procID, statsPeriod: statsPeriod)
+        return Options(ports: ports, numProcs: queues, procID: procID, statsPeriod: statsPeriod, fwd: fwd)
     }
 
     /// `-p3` as getopt reads it (C's `"p:"`): the short option with its value attached.
