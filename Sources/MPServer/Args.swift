@@ -9,6 +9,8 @@ struct ServerOptions {
     var ports: [PortID]
     /// Client processes to serve (`-n NUM_CLIENTS`), 1 ... MAX_CLIENTS.
     var numClients: Int
+    /// How packets are spread over the clients (`--distribution`), round-robin by default.
+    var distribution: DistributionMode = .roundRobin
 }
 
 /// The raw options, as ArgumentParser reads them; checked by `ServerOptions.parse`.
@@ -18,15 +20,20 @@ private struct ServerArguments: ParsableArguments {
 
     @Option(name: .customShort("n"), help: "number of client processes to use")
     var numClients: String?
+
+    @Option(name: .customLong("distribution"), help: "round-robin or flow")
+    var distribution: String?
 }
 
 extension ServerOptions {
     /// The C sample's usage text (`usage()` in args.c), less its `[-s NUM_SOCKETS]`, an option it never accepted.
     static func usage(program: String) -> String {
         """
-        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS
+        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--distribution MODE]
          -p PORTMASK: hexadecimal bitmask of ports to use
          -n NUM_CLIENTS: number of client processes to use
+         --distribution MODE: \(DistributionMode.valid) (default: round-robin): packet by packet, or
+           by a symmetric flow hash that keeps both directions of a connection on one client
         """
     }
 
@@ -36,6 +43,9 @@ extension ServerOptions {
     /// - Parameter available: the ports the EAL found (`RTE_ETH_FOREACH_DEV`); nil before the
     ///   EAL is initialised, to check everything but the ports' existence and count.
     static func parse(_ arguments: [String], available: [PortID]?) throws(UsageError) -> ServerOptions {
+        if arguments.contains(where: { $0 == "--fwd" || $0.hasPrefix("--fwd=") }) {
+            throw UsageError("--fwd is mp_client's option (\(ForwardingMode.valid)), not mp_server's")
+        }
         let raw: ServerArguments
         do {
             raw = try ServerArguments.parse(arguments)
@@ -51,7 +61,14 @@ extension ServerOptions {
         guard available == nil || ports.count % 2 == 0 else {
             throw UsageError("application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
         }
-        return ServerOptions(ports: ports, numClients: numClients)
+        var distribution = DistributionMode.roundRobin
+        if let text = raw.distribution {
+            guard let mode = DistributionMode(rawValue: text) else {
+                throw UsageError("invalid --distribution '\(text)': must be one of \(DistributionMode.valid)")
+            }
+            distribution = mode
+        }
+        return ServerOptions(ports: ports, numClients: numClients, distribution: distribution)
     }
 
     /// `parse_portmask`: a hexadecimal mask (optional 0x), non-zero, naming only present ports.

@@ -3,7 +3,7 @@ import ClientServerShared
 import MPCore
 
 /// The server's datapath on its main lcore: read every port in turn, hand the packets to the
-/// clients round-robin, and push each client's share into its ring in one all-or-nothing bulk
+/// clients as the `Distribution` says (round-robin by default), and push each client's share into its ring in one all-or-nothing bulk
 /// enqueue (`rte_ring_enqueue_bulk`), as the C server does. What a full ring refuses is freed
 /// and counted as that client's `rx_drop`.
 ///
@@ -28,7 +28,9 @@ struct Forwarder {
     /// `process_packets` and `flush_rx_queue` are written out in the loop, on locals: stored
     /// properties would be reloaded and stored around every opaque call (the PMD's receive
     /// function), at a cost of several instructions per packet.
-    func run() {
+    ///
+    /// Specialised per distribution `D`: main picks it once (`--distribution`).
+    func run<D: Distribution>(_ distribution: consuming D) {
         let ports = self.ports, rings = self.rings, portRx = self.portRx
         let clientRx = clients.rx, clientRxDrop = clients.rxDrop
         let numPorts = ports.count, numClients = rings.count
@@ -36,17 +38,16 @@ struct Forwarder {
         // allocated once. All are empty whenever the loop checks for shutdown.
         var received = MbufBurst(capacity: ClientServer.burstSize)
         var perClient = FixedArray(count: numClients) { _ in MbufBurst(capacity: ClientServer.burstSize) }
-        var client = 0 // the client the next packet goes to (`static uint8_t client`)
+        var distribution = distribution // a local: its state stays in registers
         var portIndex = 0
         while !Shutdown.requested {
             let n = ports[portIndex].receive(queue: QueueID(0), into: &received)
             if n > 0 {
                 portRx[portIndex].add(UInt64(truncatingIfNeeded: n))
-                // process_packets: round-robin over the clients...
+                // process_packets: each packet to its client...
                 received.drain { mbuf in
+                    let client = distribution.client(for: mbuf)
                     perClient[client].append(mbuf)
-                    client += 1
-                    if client == numClients { client = 0 }
                 }
                 // ...then flush_rx_queue for each: all of a client's packets into its ring, or
                 // none (rte_ring_enqueue_bulk), and then they are freed and counted as dropped.
