@@ -10,19 +10,19 @@ extension MultiProcess {
         static let testpmd = "/usr/bin/dpdk-testpmd"
         static let modes = ["io", "macswap", "5tswap"]
 
-        /// A scratch folder with the input capture; paths stay short (net_pcap in a secondary
-        /// truncates long devargs).
+        /// A scratch folder with the input capture. Paths stay short: a secondary (the client)
+        /// re-opens the files from the primary's devargs, which net_pcap keeps in 64 bytes.
         struct Captures {
             let dir: String
             let input: [[UInt8]]
-            var inPath: String { dir + "/in.pcap" }
+            var inPath: String { dir + "/i" }
             func vdevs(_ tag: String) -> [String] {
-                ["--vdev", "net_pcap0,rx_pcap=\(inPath),tx_pcap=\(dir)/\(tag)0.pcap", "--vdev", "net_pcap1,tx_pcap=\(dir)/\(tag)1.pcap"]
+                ["--vdev", "net_pcap0,rx_pcap=\(inPath),tx_pcap=\(dir)/\(tag)0", "--vdev", "net_pcap1,tx_pcap=\(dir)/\(tag)1"]
             }
-            func output(_ tag: String, port: Int) throws -> [[UInt8]] { try Pcap.read("\(dir)/\(tag)\(port).pcap") }
+            func output(_ tag: String, port: Int) throws -> [[UInt8]] { try Pcap.read("\(dir)/\(tag)\(port)") }
 
             static func with(_ body: (Captures) async throws -> Void) async throws {
-                let dir = "/tmp/fwd_\(getpid())"
+                let dir = "/tmp/e\(getpid() % 10000)"
                 try? FileManager.default.removeItem(atPath: dir)
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -43,15 +43,15 @@ extension MultiProcess {
         /// testpmd's port 1 output with engine `mode`.
         static func reference(_ mode: String, _ c: Captures) async throws -> [[UInt8]] {
             try await DPDKGroup.with("fwd_pmd") { group in
-                let p = try RunningProcess(testpmd, ["-l", "0-1"] + group.eal + c.vdevs("pmd")
+                let p = try RunningProcess(testpmd, ["-l", "0-1"] + group.eal + c.vdevs("t")
                                            + ["--", "--forward-mode=\(mode)", "--auto-start", "--no-flush-rx", "--stats-period", "1"],
                                            name: "testpmd \(mode)")
-                try await c.waitForOutput("pmd")
+                try await c.waitForOutput("t")
                 p.signal(SIGINT)
                 _ = try await p.waitForExit()
-                #expect(try c.output("pmd", port: 0).isEmpty)
+                #expect(try c.output("t", port: 0).isEmpty)
             }
-            let out = try c.output("pmd", port: 1)
+            let out = try c.output("t", port: 1)
             #expect(out.count == c.input.count, "testpmd \(mode) sent \(out.count) of \(c.input.count)")
             return out
         }
@@ -82,17 +82,17 @@ extension MultiProcess {
             try await Captures.with { c in
                 let reference = try await Self.reference(mode, c)
                 try await DPDKGroup.with("fwd_smp") { group in
-                    let p = try RunningProcess(Binaries.swift("symmetric_mp"), ["-l", "1"] + group.eal + c.vdevs("ours")
+                    let p = try RunningProcess(Binaries.swift("symmetric_mp"), ["-l", "1"] + group.eal + c.vdevs("o")
                                                + ["--", "-p", "3", "--num-procs", "1", "--proc-id", "0", "--fwd", mode])
                     try await p.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                    try await c.waitForOutput("ours")
+                    try await c.waitForOutput("o")
                     p.signal(SIGINT)
                     #expect(try await p.waitForExit() == 0)
                     #expect(p.text.contains("Port 0: RX - \(c.input.count), TX - 0, Drop - 0"), "\(p.text)")
                     #expect(p.text.contains("Port 1: RX - 0, TX - \(c.input.count), Drop - 0"), "\(p.text)")
                 }
-                Self.expectSameAsTestpmd(try c.output("ours", port: 1), reference, mode: mode, input: c.input)
-                #expect(try c.output("ours", port: 0).isEmpty)
+                Self.expectSameAsTestpmd(try c.output("o", port: 1), reference, mode: mode, input: c.input)
+                #expect(try c.output("o", port: 0).isEmpty)
             }
         }
 
@@ -104,20 +104,20 @@ extension MultiProcess {
                 try await DPDKGroup.with("fwd_cs") { group in
                     // The ring holds 127: fewer packets than that wait there for the client.
                     #expect(c.input.count < 127)
-                    let server = try RunningProcess(Binaries.swift("mp_server"), group.eal + ["-l", "0"] + c.vdevs("ours")
+                    let server = try RunningProcess(Binaries.swift("mp_server"), group.eal + ["-l", "0"] + c.vdevs("o")
                                                     + ["--", "-p", "3", "-n", "1"], name: "server")
                     try await server.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
                     let client = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary",
                                                                                              "--", "-n", "0", "--fwd", mode], name: "client")
                     try await client.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
-                    try await c.waitForOutput("ours")
+                    try await c.waitForOutput("o")
                     client.signal(SIGINT)
                     #expect(try await client.waitForExit() == 0)
                     #expect(client.lines.contains("Client 0: rx \(c.input.count), tx \(c.input.count), tx_drop 0"), "\(client.text)")
                     server.signal(SIGINT)
                     #expect(try await server.waitForExit() == 0)
                 }
-                Self.expectSameAsTestpmd(try c.output("ours", port: 1), reference, mode: mode, input: c.input)
+                Self.expectSameAsTestpmd(try c.output("o", port: 1), reference, mode: mode, input: c.input)
             }
         }
 
