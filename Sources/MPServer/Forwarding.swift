@@ -45,6 +45,7 @@ struct Forwarder {
             if n > 0 {
                 portRx[portIndex].add(UInt64(truncatingIfNeeded: n))
                 // process_packets: each packet to its client...
+                distribution.prepare(received)
                 received.drain { mbuf in
                     let client = distribution.client(for: mbuf)
                     perClient[client].append(mbuf)
