@@ -1,3 +1,5 @@
+import CDPDK
+
 /// Which worker each flow goes to: 256 buckets, picked by a flow hash, each naming a worker.
 ///
 /// Every bucket has a home worker (bucket `b` belongs to worker `b % workers`, so the shares
@@ -8,23 +10,26 @@
 /// does; when it returns, exactly those come back. (`hash % N` would move about (N-1)/N of all
 /// flows whenever N changed.)
 ///
-/// A plain value with inline storage: a datapath keeps it in a local and reads it with one load
-/// per packet, without reference counting.
-public struct BucketTable: Sendable {
+/// Move-only, with its 256 entries allocated once: a datapath reads an entry with one load per
+/// packet, with no copy of the table and no reference counting.
+public struct BucketTable: ~Copyable {
     /// The number of buckets: a power of two, small enough to stay in four cache lines.
     public static let count = 256
 
     /// Workers this table distributes over, 1 ... 256.
     public let workers: Int
-    @usableFromInline var current: InlineArray<256, UInt8>
+    /// Bucket -> worker, `count` entries.
+    @usableFromInline let current: UnsafeMutablePointer<UInt8>
 
     /// A table with every bucket at home.
     public init(workers: Int) {
         precondition(workers >= 1 && workers <= Self.count, "BucketTable: 1 ... 256 workers")
         self.workers = workers
-        current = InlineArray(repeating: 0)
+        current = .allocate(capacity: Self.count)
         for b in 0..<Self.count { current[b] = UInt8(b % workers) }
     }
+
+    deinit { current.deallocate() }
 
     /// The worker of bucket `b`'s flows while every worker is live.
     @inlinable public func home(ofBucket b: Int) -> Int { b % workers }
@@ -50,7 +55,7 @@ public struct BucketTable: Sendable {
     public mutating func assign(live: [Bool]) -> Int {
         precondition(live.count == workers, "assign(live:) needs one entry per worker")
         guard live.contains(true) else { return 0 }
-        var next = current
+        var next = (0..<Self.count).map { current[$0] }
         var orphans: [Int] = []
         var load = [Int](repeating: 0, count: workers)
         for b in 0..<Self.count {
@@ -70,8 +75,53 @@ public struct BucketTable: Sendable {
             load[best] += 1
         }
         var moved = 0
-        for b in 0..<Self.count where next[b] != current[b] { moved += 1 }
-        current = next
+        for b in 0..<Self.count where next[b] != current[b] {
+            moved += 1
+            current[b] = next[b]
+        }
         return moved
+    }
+}
+
+/// The worker picked for each packet of a burst (`BucketTable.pick`), by position in the burst:
+/// storage allocated once, reused for every burst.
+public struct BurstPicks: ~Copyable {
+    @usableFromInline let slots: UnsafeMutablePointer<UInt8>
+    /// Room: the largest burst it can hold picks for.
+    public let capacity: Int
+
+    public init(capacity: Int = 32) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// The worker picked for the packet at position `i` of the last burst.
+    @inlinable public subscript(i: Int) -> Int { Int(slots[i]) }
+}
+
+extension BucketTable {
+    /// Picks the worker of every packet in `burst` by its symmetric flow hash (`FlowHash`): the
+    /// packet at position i (first held is 0) goes to `picks[i]`. Loads the headers of the whole
+    /// burst first (`MbufBurst.prefetchData`), so that their cache misses overlap, then hashes
+    /// in one plain loop.
+    @inlinable @inline(__always)
+    public func pick(_ burst: borrowing MbufBurst, into picks: inout BurstPicks) {
+        precondition(burst.count <= picks.capacity, "BurstPicks too small for the burst")
+        burst.prefetchData()
+        let table = current, out = picks.slots
+        var i = burst.head, n = 0
+        let end = burst.end
+        while i < end {
+            let raw = burst.slots[i].unsafelyUnwrapped
+            let hash = FlowHash.symmetric(UnsafeRawPointer(cdpdk_mbuf_data(raw).unsafelyUnwrapped),
+                                          length: Int(cdpdk_mbuf_data_len(raw)))
+            out[n] = table[Int(hash & 255)]
+            i &+= 1
+            n &+= 1
+        }
     }
 }

@@ -13,9 +13,9 @@ enum DistributionMode: String, CaseIterable {
 
 /// Picks a client for each received packet. The server's loop is generic over it and chosen
 /// once (a `switch` in main), so `client(for:)` is inlined into it: no call per packet.
-protocol Distribution {
-    /// Called with each received burst before `client(for:)` sees its packets.
-    func prepare(_ burst: borrowing MbufBurst)
+protocol Distribution: ~Copyable {
+    /// Called with each received burst before `client(for:)` sees its packets, in order.
+    mutating func prepare(_ burst: borrowing MbufBurst)
     /// The client (0 ..< clients) that gets this packet.
     mutating func client(for mbuf: borrowing Mbuf) -> Int
 }
@@ -27,7 +27,7 @@ struct RoundRobin: Distribution {
     var next = 0
 
     /// Nothing: round-robin never reads the packets.
-    @inline(__always) func prepare(_ burst: borrowing MbufBurst) {}
+    @inline(__always) mutating func prepare(_ burst: borrowing MbufBurst) {}
 
     @inline(__always) mutating func client(for mbuf: borrowing Mbuf) -> Int {
         let c = next
@@ -42,17 +42,28 @@ struct RoundRobin: Distribution {
 /// client. A flow always maps to the same client while the table is unchanged, and each client's
 /// ring keeps order, so a flow's packets leave in the order they came.
 ///
+/// The clients of a burst are picked in one pass before it is handed out (`prepare`), a plain
+/// loop over the burst; `client(for:)` then only reads the next pick.
 /// `table.assign(live:)` moves only the buckets of clients that are not live (see `BucketTable`).
-struct FlowAffinity: Distribution {
+struct FlowAffinity: Distribution, ~Copyable {
     var table: BucketTable
+    var picks: BurstPicks
+    /// Position in the current burst.
+    var next = 0
 
-    init(clients: Int) { table = BucketTable(workers: clients) }
+    init(clients: Int, burstSize: Int) {
+        table = BucketTable(workers: clients)
+        picks = BurstPicks(capacity: burstSize)
+    }
 
-    /// The hash reads each packet's headers, which nothing has touched since the NIC (or
-    /// net_null) wrote them: loading them all first overlaps the cache misses.
-    @inline(__always) func prepare(_ burst: borrowing MbufBurst) { burst.prefetchData() }
+    @inline(__always) mutating func prepare(_ burst: borrowing MbufBurst) {
+        table.pick(burst, into: &picks)
+        next = 0
+    }
 
     @inline(__always) mutating func client(for mbuf: borrowing Mbuf) -> Int {
-        table.worker(forHash: FlowHash.symmetric(mbuf))
+        let c = picks[next]
+        next &+= 1
+        return c
     }
 }

@@ -30,7 +30,7 @@ struct Forwarder {
     /// function), at a cost of several instructions per packet.
     ///
     /// Specialised per distribution `D`: main picks it once (`--distribution`).
-    func run<D: Distribution>(_ distribution: consuming D) {
+    func run<D: Distribution & ~Copyable>(_ distribution: consuming D) {
         let ports = self.ports, rings = self.rings, portRx = self.portRx
         let clientRx = clients.rx, clientRxDrop = clients.rxDrop
         let numPorts = ports.count, numClients = rings.count

@@ -81,7 +81,7 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     let forwarder = Forwarder(state: state, clients: counters)
     switch options.distribution {
     case .roundRobin: forwarder.run(RoundRobin(clients: options.numClients))
-    case .flow: forwarder.run(FlowAffinity(clients: options.numClients))
+    case .flow: forwarder.run(FlowAffinity(clients: options.numClients, burstSize: ClientServer.burstSize))
     }
     eal.waitForWorkers()
 
