@@ -74,10 +74,10 @@ struct ClientForwarder: ~Copyable {
                 continue
             }
             received &+= UInt64(truncatingIfNeeded: n)
+            // The engine's pass over the whole burst: a plain loop, nothing at all for io.
+            burst.rewrite(with: E.self)
             // handle_packet: into the TX buffer of the paired port.
             burst.drain { mbuf in
-                var mbuf = mbuf
-                if E.rewritesPackets { E.rewrite(&mbuf) }
                 // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.
                 let out = Int(outputs[Int(mbuf.port.rawValue) & 31])
                 // `outputs` holds only positions below txBuffers.count (checked above).
