@@ -3,8 +3,8 @@ import ClientServerShared
 import MPCore
 
 /// The server's datapath on its main lcore: read every port in turn, hand the packets to the
-/// clients as the `Distribution` says (round-robin by default), and push each client's share into its ring in one all-or-nothing bulk
-/// enqueue (`rte_ring_enqueue_bulk`), as the C server does. What a full ring refuses is freed
+/// clients as the `Distribution` says (round-robin by default), and push each client's share
+/// into its ring in one all-or-nothing bulk enqueue (`rte_ring_enqueue_bulk`), as the C server does. What a full ring refuses is freed
 /// and counted as that client's `rx_drop`.
 ///
 /// Returns at a burst boundary once `Shutdown.requested`: every packet received by then is in

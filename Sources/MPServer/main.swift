@@ -3,8 +3,8 @@
 //   mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--distribution round-robin|flow]
 //
 // Receives on every port of PORTMASK and distributes the packets round-robin (or by flow, both
-// directions of a connection to one client) over the rings of NUM_CLIENTS mp_client processes (Swift or C), which forward them. A second lcore, if given,
-// shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
+// directions of a connection to one client) over the rings of NUM_CLIENTS mp_client processes
+// (Swift or C), which forward them. A second lcore, if given, shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
 // prints the final statistics and exits 0.
 import ClientServerShared
 import Glibc
