@@ -9,9 +9,11 @@ Scenarios, each a pair measured back to back, the order flipping every round:
   dpdk-testpmd (-l 0-1, --forward-mode=<engine>) on the same ports. Ours is measured as
   scripts/bench/symmetric.py measures it (TX counted from its start line to SIGINT), testpmd as
   scripts/bench/run.py measures its ceiling (RX over the same kind of window).
-- cs<N> flow: mp_server --distribution flow against --distribution round-robin, N clients (io),
+- cs1 flow: mp_server --distribution flow against --distribution round-robin, one client (io),
   measured as scripts/bench/run.py measures client_server (ports' TX over a window, through the
-  telemetry socket). net_null's frames are all alike, so with flow they all go to one client.
+  telemetry socket): the whole pipeline's rate. (Not with two clients: net_null's frames are all
+  alike, so flow sends them all to one client, and the comparison would be about that.)
+- server alone flow: the same two distributions with no client attached (see server_alone).
 
 A scenario's figure is the median over the rounds of the paired ratio (ours / testpmd, flow /
 round-robin). Then, unless --no-malloc, the allocation counter (scripts/bench/malloc_count.c)
@@ -44,13 +46,32 @@ def scenario_pairs(bench, swift_bin, seconds):
     for mode in ENGINES:
         pairs[f"sym {mode}"] = ("symmetric_mp", lambda m=mode: sym_ours(swift_bin, m, seconds),
                                 "testpmd", lambda m=mode: done(bench, bench.testpmd(benchmod.NULL_VDEVS, mode=m)))
-    for n in (1, 2):
-        pairs[f"cs{n} flow"] = (
-            "flow", lambda n=n: done(bench, bench.client_server("swift", n, benchmod.NULL_VDEVS,
-                                                               server_args=["--distribution", "flow"])),
-            "round-robin", lambda n=n: done(bench, bench.client_server("swift", n, benchmod.NULL_VDEVS,
-                                                                      server_args=["--distribution", "round-robin"])))
+    pairs["cs1 flow"] = (
+        "flow", lambda: done(bench, bench.client_server("swift", 1, benchmod.NULL_VDEVS, server_args=["--distribution", "flow"])),
+        "round-robin", lambda: done(bench, bench.client_server("swift", 1, benchmod.NULL_VDEVS,
+                                                               server_args=["--distribution", "round-robin"])))
+    pairs["server alone flow"] = ("flow", lambda: done(bench, server_alone(bench, "flow", seconds)),
+                                  "round-robin", lambda: done(bench, server_alone(bench, "round-robin", seconds)))
     return pairs
+
+
+def server_alone(bench, distribution, seconds):
+    """mp_server with no client attached: its ring fills and every later packet is dropped, so
+    the rate is the server loop's own (receive, pick a client, refused bulk enqueue, free): the
+    distribution's cost with nothing downstream to hide it. Packets received (its final
+    statistics) over the time from its init line to SIGINT."""
+    pre = bench.prefix()
+    p = bench.start("swift", "mp_server", ["-l", "0"] + bench.eal(pre) + benchmod.NULL_VDEVS
+                    + ["--", "-p", "3", "-n", "1", "--distribution", distribution], label=f"mp_server {distribution}")
+    t0 = p.wait_for(r"Finished Process Init")
+    time.sleep(seconds)
+    t1 = time.monotonic()
+    p.stop()
+    final = p.text().split("final statistics")[-1]
+    rx = sum(int(x) for x in re.findall(r"Port \d+ - rx:\s+(\d+)", final))
+    if not rx:
+        raise RuntimeError(f"mp_server printed no statistics:\n{p.text()[-2000:]}")
+    return rx / (t1 - t0) / 1e6
 
 
 def done(bench, figure):
