@@ -10,8 +10,9 @@
 /// - anything else (ARP, other EtherTypes, truncated IP headers): the two MAC addresses.
 ///
 /// Symmetry comes from combining each source/destination pair with operations that do not care
-/// about order (xor and sum), then mixing (a 64-bit finaliser, murmur3's): a few cycles on bytes
-/// the first cache line of the frame already holds.
+/// about order (xor and sum), then one multiply (Fibonacci hashing, whose high bits are well
+/// mixed): a few cycles on bytes the first cache line of the frame already holds. Use the high
+/// bits: `BucketTable.bucket(forHash:)` takes the top eight.
 public enum FlowHash {
     /// The hash of the packet's first segment.
     @inlinable @inline(__always)
@@ -35,7 +36,7 @@ public enum FlowHash {
             guard offset &+ 20 <= length else { return macHash(p) }
             let a = UInt64(p.loadUnaligned(fromByteOffset: offset &+ 12, as: UInt32.self))
             let b = UInt64(p.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt32.self))
-            x = a ^ b
+            x = (a ^ b) << 32
             s = a &+ b
             proto = p.load(fromByteOffset: offset &+ 9, as: UInt8.self)
             // Flags and fragment offset: MF (0x2000) or any offset bits mean a fragment.
@@ -58,10 +59,10 @@ public enum FlowHash {
         if (proto == 6 || proto == 17 || proto == 132), l4 <= length &- 4 {
             let pa = UInt64(p.loadUnaligned(fromByteOffset: l4, as: UInt16.self))
             let pb = UInt64(p.loadUnaligned(fromByteOffset: l4 &+ 2, as: UInt16.self))
-            x ^= (pa ^ pb) << 40
+            x ^= (pa ^ pb) << 16
             s ^= (pa &+ pb) << 40
         }
-        return mix(x &* 0xFF51_AFD7_ED55_8CCD ^ s ^ UInt64(proto) << 56)
+        return mix(x ^ s ^ UInt64(proto) << 56)
     }
 
     /// Destination and source MAC addresses, symmetrically.
@@ -71,18 +72,13 @@ public enum FlowHash {
         let v = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) // 8..11
         let dst = w & 0xFFFF_FFFF_FFFF
         let src = (w >> 48) | (v << 16)
-        return mix((dst ^ src) &* 0xFF51_AFD7_ED55_8CCD ^ (dst &+ src))
+        return mix((dst ^ src) ^ ((dst &+ src) << 15))
     }
 
-    /// murmur3's 64-bit finaliser: every input bit reaches every output bit.
+    /// Multiplicative (Fibonacci) hashing: one multiply, and the high half, where every input
+    /// bit has reached. Buckets are taken from the top bits (`BucketTable.bucket(forHash:)`).
     @inlinable @inline(__always)
     static func mix(_ k: UInt64) -> UInt32 {
-        var k = k
-        k ^= k >> 33
-        k &*= 0xFF51_AFD7_ED55_8CCD
-        k ^= k >> 33
-        k &*= 0xC4CE_B9FE_1A85_EC53
-        k ^= k >> 33
-        return UInt32(truncatingIfNeeded: k)
+        UInt32(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 32)
     }
 }

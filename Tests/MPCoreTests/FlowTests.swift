@@ -95,7 +95,7 @@ import Testing
         var buckets = [Int](repeating: 0, count: BucketTable.count)
         for a: UInt8 in 0..<64 {
             for p: UInt16 in 0..<64 {
-                buckets[Int(hash(Self.frame(src: a, dst: 200, sport: 1024 + p, dport: 443)) & 255)] += 1
+                buckets[BucketTable.bucket(forHash: hash(Self.frame(src: a, dst: 200, sport: 1024 + p, dport: 443)))] += 1
             }
         }
         // 4096 flows over 256 buckets: 16 each on average; none empty, none above 3x.
