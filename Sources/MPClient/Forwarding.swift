@@ -10,8 +10,8 @@ enum StopReason {
     case serverGone
 }
 
-/// The client's datapath: dequeue from its ring, send each packet out of the port paired with
-/// the one it arrived on through a 32-packet TX buffer, and flush the buffers when the ring
+/// The client's datapath: dequeue from its ring, rewrite each packet with the `--fwd` engine
+/// (`io`: unchanged, as the C client), send it out of the port paired with the one it arrived on through a 32-packet TX buffer, and flush the buffers when the ring
 /// comes up empty. TX and TX drops are counted in this client's slot of the port info.
 struct ClientForwarder: ~Copyable {
     let ring: Ring
@@ -47,7 +47,10 @@ struct ClientForwarder: ~Copyable {
     /// The burst and the tables the loop reads are locals, so that the compiler keeps them in
     /// registers: stored properties of `self` are reloaded and stored around every opaque call
     /// (the PMD's transmit function), which cost several instructions per packet.
-    mutating func run(eal: borrowing EAL, checkInterval: UInt64) -> StopReason {
+    ///
+    /// Specialised per engine `E` (the caller switches over `ForwardingMode` once); `io`
+    /// compiles to the same loop as without an engine.
+    mutating func run<E: ForwardingEngine>(_ engine: E.Type, eal: borrowing EAL, checkInterval: UInt64) -> StopReason {
         let ring = self.ring, txCount = self.txCount, heartbeat = self.heartbeat
         // The port table as a fixed-size local: its bounds are a constant, not a load.
         precondition(outputOf.count == 32, "RTE_MAX_ETHPORTS is 32 in the port info layout")
@@ -83,6 +86,8 @@ struct ClientForwarder: ~Copyable {
             }
             received &+= UInt64(truncatingIfNeeded: n)
             published.store(received)
+            // The engine's pass over the whole burst: a plain loop, nothing at all for io.
+            burst.rewrite(with: E.self)
             // handle_packet: into the TX buffer of the paired port.
             burst.drain { mbuf in
                 // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.

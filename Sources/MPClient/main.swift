@@ -1,10 +1,11 @@
 // mp_client: a secondary of DPDK's client_server_mp sample, in Swift.
 //
-//   mp_client [EAL options] -- -n CLIENT_ID
+//   mp_client [EAL options] -- -n CLIENT_ID [--fwd io|macswap|5tswap]
 //
-// Takes the packets mp_server (Swift or C) puts in ring MProc_Client_<CLIENT_ID>_RX and sends
-// each out of the port paired with the one it arrived on (id[2k] <-> id[2k+1] in the server's
-// port info), on TX queue CLIENT_ID. SIGINT or SIGTERM: flush, print this run's totals
+// Takes the packets mp_server (Swift or C) puts in ring MProc_Client_<CLIENT_ID>_RX, rewrites
+// them as dpdk-testpmd's engine of that name would (io: unchanged, the default), and sends each
+// out of the port paired with the one it arrived on (id[2k] <-> id[2k+1] in the server's port
+// info), on TX queue CLIENT_ID. SIGINT or SIGTERM: flush, print this run's totals
 // ("Client N: rx a, tx b, tx_drop c", with rx == tx + tx_drop), exit 0. If the server exits,
 // the client notices within about 100 ms, prints why, and exits with status 2.
 import ClientServerShared
@@ -19,10 +20,10 @@ func runClient(_ arguments: [String]) -> Int32 {
     let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_client") } ?? "mp_client"
     // The options after `--` are checked first, so that a bad id is reported as such even
     // when no server runs (the EAL of a secondary fails without one).
-    let clientID: Int
+    let args: ClientArgs
     do {
         let app = arguments.firstIndex(of: "--").map { Array(arguments[($0 + 1)...]) } ?? []
-        clientID = try ClientOptions.clientID(from: app)
+        args = try ClientOptions.parse(app)
     } catch {
         if !error.isHelp { printError(error.message) }
         print(ClientOptions.usage(program: program))
@@ -37,13 +38,13 @@ func runClient(_ arguments: [String]) -> Int32 {
         printError("Cannot initialise the EAL as a secondary process (\(error.message)): is the server running?")
         return 1
     }
-    let status = forward(eal: eal, clientID: clientID)
+    let status = forward(eal: eal, clientID: args.clientID, fwd: args.fwd)
     eal.cleanup(exitStatus: status)
     return status
 }
 
 /// Everything after the EAL is up; returns the exit status.
-func forward(eal: borrowing EAL, clientID: Int) -> Int32 {
+func forward(eal: borrowing EAL, clientID: Int, fwd: ForwardingMode) -> Int32 {
     guard eal.role == .secondary else {
         printError("mp_client started as the primary process: is the server running? (use --proc-type=secondary and the server's --file-prefix)")
         return 1
@@ -71,7 +72,14 @@ func forward(eal: borrowing EAL, clientID: Int) -> Int32 {
     print("\nClient process \(clientID) handling packets")
     print("[Press Ctrl-C to quit ...]")
 
-    let reason = forwarder.run(eal: eal, checkInterval: TSC.cycles(milliseconds: 100))
+    // The one place the engine is chosen: each case runs a loop specialised for it.
+    let interval = TSC.cycles(milliseconds: 100)
+    let reason: StopReason
+    switch fwd {
+    case .io: reason = forwarder.run(IOEngine.self, eal: eal, checkInterval: interval)
+    case .macswap: reason = forwarder.run(MacSwapEngine.self, eal: eal, checkInterval: interval)
+    case .fiveTupleSwap: reason = forwarder.run(FiveTupleSwapEngine.self, eal: eal, checkInterval: interval)
+    }
     if reason == .serverGone {
         printError("the server (primary process) has exited: client \(clientID) stopping")
     }

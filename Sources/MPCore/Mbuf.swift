@@ -147,3 +147,9 @@ public struct MbufBurst: ~Copyable {
     /// Records that a receive-like call filled `got` slots at the end.
     @inlinable mutating func appendedBack(_ got: Int) { end &+= got }
 }
+
+extension Mbuf {
+    /// The first segment's data (`rte_pktmbuf_mtod`), for MPCore's packet rewriters
+    /// (`ForwardingEngine`). Internal: raw pointers stay inside MPCore.
+    @inlinable var data: UnsafeMutableRawPointer { cdpdk_mbuf_data(raw).unsafelyUnwrapped }
+}

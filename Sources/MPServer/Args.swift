@@ -9,6 +9,8 @@ struct ServerOptions {
     var ports: [PortID]
     /// Client processes to serve (`-n NUM_CLIENTS`), 1 ... MAX_CLIENTS.
     var numClients: Int
+    /// How packets are spread over the clients (`--distribution`), round-robin by default.
+    var distribution: DistributionMode = .roundRobin
     /// The mbuf pool's mempool ops (`--pool-ops NAME`), checked against the EAL's list.
     var poolOps: String = ServerOptions.defaultPoolOps
     /// How long a registered client's heartbeat may stand still before it counts as stalled
@@ -33,17 +35,22 @@ private struct ServerArguments: ParsableArguments {
 
     @Option(name: .customLong("stall-timeout"), help: "milliseconds without a heartbeat before a client counts as stalled")
     var stallTimeout: String?
+
+    @Option(name: .customLong("distribution"), help: "round-robin or flow")
+    var distribution: String?
 }
 
 extension ServerOptions {
     /// The C sample's usage text (`usage()` in args.c), less its `[-s NUM_SOCKETS]`, an option it never accepted.
     static func usage(program: String) -> String {
         """
-        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--pool-ops NAME] [--stall-timeout MS]
+        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--distribution MODE] [--pool-ops NAME] [--stall-timeout MS]
          -p PORTMASK: hexadecimal bitmask of ports to use
          -n NUM_CLIENTS: number of client processes to use
          --pool-ops NAME: mempool ops of the mbuf pool (default \(ServerOptions.defaultPoolOps))
          --stall-timeout MS: a registered client whose heartbeat stops this long gets no packets (default 1000)
+         --distribution MODE: \(DistributionMode.valid) (default: round-robin): packet by packet, or
+           by a symmetric flow hash that keeps both directions of a connection on one client
         """
     }
 
@@ -53,6 +60,9 @@ extension ServerOptions {
     /// - Parameter available: the ports the EAL found (`RTE_ETH_FOREACH_DEV`); nil before the
     ///   EAL is initialised, to check everything but the ports' existence and count.
     static func parse(_ arguments: [String], available: [PortID]?) throws(UsageError) -> ServerOptions {
+        if arguments.contains(where: { $0 == "--fwd" || $0.hasPrefix("--fwd=") }) {
+            throw UsageError("--fwd is mp_client's option (\(ForwardingMode.valid)), not mp_server's")
+        }
         let raw: ServerArguments
         do {
             raw = try ServerArguments.parse(arguments)
@@ -69,6 +79,12 @@ extension ServerOptions {
             throw UsageError("application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
         }
         var options = ServerOptions(ports: ports, numClients: numClients)
+        if let text = raw.distribution {
+            guard let mode = DistributionMode(rawValue: text) else {
+                throw UsageError("invalid --distribution '\(text)': must be one of \(DistributionMode.valid)")
+            }
+            options.distribution = mode
+        }
         if let ops = raw.poolOps {
             guard !ops.isEmpty else { throw UsageError("invalid --pool-ops '': give a mempool ops name") }
             options.poolOps = ops

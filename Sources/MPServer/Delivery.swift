@@ -17,6 +17,12 @@ struct DeliveryPlan {
     var returning = InlineArray<16, UInt8>(repeating: 0)
     var returningCount = 0
 
+    /// Whether client `c` gets packets under this plan.
+    func isLive(client c: Int) -> Bool {
+        for i in 0..<liveCount where Int(live[i]) == c { return true }
+        return false
+    }
+
     /// The C server's plan: every client gets packets, nobody is registered.
     init(clients: Int) {
         precondition(clients <= 16)

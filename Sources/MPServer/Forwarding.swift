@@ -3,12 +3,14 @@ import ClientServerShared
 import MPCore
 
 /// The server's datapath on its main lcore: read every RX queue of every port in turn, hand the
-/// packets to the clients round-robin, and push each client's share into its ring in one
-/// all-or-nothing bulk enqueue (`rte_ring_enqueue_bulk`), as the C server does.
+/// packets to the clients as the `Distribution` says (round-robin by default, or by flow), and
+/// push each client's share into its ring in one all-or-nothing bulk enqueue
+/// (`rte_ring_enqueue_bulk`), as the C server does.
 ///
 /// Beyond C: only clients the monitor lists as live get packets (a dead or stalled client's
-/// share goes to the others); a share whose ring is full goes to the next live client with room
-/// before it is dropped (a preempted client does not cost packets while another can take them);
+/// share goes to the others); under round-robin, a share whose ring is full goes to the next
+/// live client with room before it is dropped (a preempted client does not cost packets while
+/// another can take them; flow affinity drops instead, to keep each flow on one client);
 /// every mbuf handed to a registered client carries that client's owner mark; and what
 /// registered clients give back through their return rings is freed here.
 ///
@@ -44,7 +46,9 @@ struct Forwarder {
     /// `process_packets` and `flush_rx_queue` are written out in the loop, on locals: stored
     /// properties would be reloaded and stored around every opaque call (the PMD's receive
     /// function), at a cost of several instructions per packet.
-    func run() {
+    ///
+    /// Specialised per distribution `D`: main picks it once (`--distribution`).
+    func run<D: Distribution & ~Copyable>(_ distribution: consuming D) {
         let ports = self.ports, rings = self.rings, returnRings = self.returnRings, portRx = self.portRx
         let clientRx = clients.rx, clientRxDrop = clients.rxDrop, undelivered = clients.undelivered
         let board = self.board, mark = self.mark
@@ -55,16 +59,17 @@ struct Forwarder {
         var received = MbufBurst(capacity: ClientServer.burstSize)
         var returned = MbufBurst(capacity: 4 * ClientServer.burstSize)
         var perClient = FixedArray(count: numClients) { _ in MbufBurst(capacity: ClientServer.burstSize) }
+        var distribution = distribution // a local: its state stays in registers
         var seen = board.generation
         var plan = board.take(generation: seen)
-        var next = 0 // position in plan.live of the client the next packet goes to
+        distribution.follow(plan)
         var portIndex = 0, queue: UInt16 = 0
         while !Shutdown.requested {
             let generation = board.generation
             if generation != seen {
                 seen = generation
                 plan = board.take(generation: generation)
-                if next >= plan.liveCount { next = 0 }
+                distribution.follow(plan)
             }
             let n = ports[portIndex].receive(queue: QueueID(queue), into: &received)
             if n > 0 {
@@ -72,25 +77,27 @@ struct Forwarder {
                 if plan.liveCount == 0 {
                     undelivered.add(UInt64(truncatingIfNeeded: received.free()))
                 } else {
-                    // process_packets: round-robin over the live clients, each packet marked
-                    // with its client's owner mark...
+                    // process_packets: each packet to its client, marked with the client's
+                    // owner mark...
+                    distribution.prepare(received)
                     received.drain { mbuf in
-                        let c = Int(plan.live[next])
+                        let c = distribution.client(for: mbuf)
                         mbuf[mark] = plan.marks[c]
                         perClient[c].append(mbuf)
-                        next += 1
-                        if next == plan.liveCount { next = 0 }
                     }
                     // ...then flush_rx_queue for each: all of a client's packets into its ring,
-                    // or into the next live client's with room, or dropped.
+                    // or (round-robin) into the next live client's with room, or dropped.
                     for i in 0..<plan.liveCount {
                         let c = Int(plan.live[i])
                         let count = perClient[c].count
                         if count == 0 { continue }
                         if rings[c].enqueueAll(&perClient[c]) {
                             clientRx[c].add(UInt64(truncatingIfNeeded: count))
-                        } else {
+                        } else if D.spillsOver {
                             spill(from: i, &perClient[c], plan: plan, rings: rings, counters: clients)
+                        } else {
+                            perClient[c].setField(mark, to: 0)
+                            clientRxDrop[c].add(UInt64(truncatingIfNeeded: perClient[c].free()))
                         }
                     }
                 }

@@ -1,10 +1,10 @@
 // mp_server: the primary of DPDK's client_server_mp sample, in Swift.
 //
-//   mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS
+//   mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--distribution round-robin|flow]
 //
-// Receives on every port of PORTMASK and distributes the packets round-robin over the rings of
-// NUM_CLIENTS mp_client processes (Swift or C), which forward them. A second lcore, if given,
-// shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
+// Receives on every port of PORTMASK and distributes the packets round-robin (or by flow, both
+// directions of a connection to one client) over the rings of NUM_CLIENTS mp_client processes
+// (Swift or C), which forward them. A second lcore, if given, shows the statistics every second. SIGINT or SIGTERM stops it at a burst boundary; it then
 // prints the final statistics and exits 0.
 import ClientServerShared
 import Glibc
@@ -97,8 +97,12 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         }
     }
 
+    // The one place the distribution is chosen: each case runs a loop specialised for it.
     let forwarder = Forwarder(state: state, clients: counters, board: board)
-    forwarder.run()
+    switch options.distribution {
+    case .roundRobin: forwarder.run(RoundRobin(clients: options.numClients))
+    case .flow: forwarder.run(FlowAffinity(clients: options.numClients, burstSize: ClientServer.burstSize))
+    }
     monitor.join()
     eal.waitForWorkers()
     forwarder.drainReturns()

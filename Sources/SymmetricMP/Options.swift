@@ -21,6 +21,9 @@ struct RawOptions: ParsableArguments {
 
     @Option(name: .customLong("pool-ops"), parsing: .unconditional, help: "mempool ops of the mbuf pool (primary)")
     var poolOps: String?
+
+    @Option(name: .customLong("fwd"), parsing: .unconditional, help: "forwarding engine: io, macswap or 5tswap")
+    var fwd: String?
 }
 
 /// The validated options.
@@ -36,6 +39,9 @@ struct Options {
     /// `--pool-ops`: the mbuf pool's mempool ops, which the primary creates it with.
     let poolOps: String
 
+    /// `--fwd`: what is done to each packet before it is sent (testpmd's engines); `io` by default.
+    let fwd: ForwardingMode
+
     /// `ring_mt_rts`, as mp_server's default (see docs/reliability.md).
     static let defaultPoolOps = "ring_mt_rts"
 
@@ -43,12 +49,13 @@ struct Options {
     static func usage(program: String) -> String {
         """
 
-        \(program) [EAL options] -- -p <port mask> --num-procs <n> --proc-id <id> [--stats-period <seconds>] [--pool-ops <name>]
+        \(program) [EAL options] -- -p <port mask> --num-procs <n> --proc-id <id> [--stats-period <seconds>] [--fwd <mode>] [--pool-ops <name>]
         -p            : a hex bitmask indicating what ports are to be used
         --num-procs   : the number of processes which will be used
         --proc-id     : the id of the current process (id < num-procs)
         --stats-period: print per-port packet rates every <seconds> (default: off)
         --pool-ops    : mempool ops of the mbuf pool, primary only (default: \(defaultPoolOps))
+        --fwd         : forwarding engine, as dpdk-testpmd's: \(ForwardingMode.valid) (default: io)
 
         """
     }
@@ -102,9 +109,17 @@ struct Options {
             throw UsageError("Unknown pool-ops '\(ops)': valid names are \(available.joined(separator: ", "))")
         }
 
+        var fwd = ForwardingMode.io
+        if let text = raw.fwd {
+            guard let mode = ForwardingMode(rawValue: text) else {
+                throw UsageError("Invalid --fwd '\(text)': must be one of \(ForwardingMode.valid)")
+            }
+            fwd = mode
+        }
+
         let queues = try checkQueues(ports: ports, numProcs: numProcs, procID: procID, role: role)
         return Options(ports: ports, numProcs: queues, procID: procID, statsPeriod: statsPeriod,
-                       poolOps: raw.poolOps ?? defaultPoolOps)
+                       poolOps: raw.poolOps ?? defaultPoolOps, fwd: fwd)
     }
 
     /// `-p3` as getopt reads it (C's `"p:"`): the short option with its value attached.

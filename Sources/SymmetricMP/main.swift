@@ -1,8 +1,8 @@
 // symmetric_mp: DPDK's symmetric multi-process sample (examples/multi_process/symmetric_mp) in
 // Swift. Every process, primary or secondary, polls queue `--proc-id` of each selected port and
-// forwards port 2k <-> 2k+1 unchanged. Reads as the C sample does: options, ordered init (the
-// primary creates the pool and configures the ports, secondaries look them up), the datapath
-// loop (Forwarding.swift), statistics (Statistics.swift).
+// forwards port 2k <-> 2k+1, unchanged or rewritten by a testpmd engine (--fwd). Reads as the C
+// sample does: options, ordered init (the primary creates the pool and configures the ports,
+// secondaries look them up), the datapath loop (Forwarding.swift), statistics (Statistics.swift).
 import Glibc
 import MPCore
 
@@ -92,7 +92,7 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
         slots: Dictionary(uniqueKeysWithValues: lcores.enumerated().map { ($1, $0) }),
         counters: CounterTable(slots: lcores.count, portCount: options.ports.count),
         queue: QueueID(UInt16(options.procID)), mainLcore: eal.mainLcore,
-        statsPeriod: options.statsPeriod, portList: options.ports)
+        statsPeriod: options.statsPeriod, fwd: options.fwd, portList: options.ports)
     defer {
         plan.counters.deallocate()
         plan.ports.deallocate()

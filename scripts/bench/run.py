@@ -289,10 +289,10 @@ class Bench:
         name = next(n for n in smp.SCENARIOS if n.startswith(word))
         return smp.run(self.bin[impl]["symmetric_mp"], smp.SCENARIOS[name], self.seconds) / 1e6
 
-    def testpmd(self, vdevs, traffic=False):
+    def testpmd(self, vdevs, traffic=False, mode="io"):
         pre = self.prefix()
         p = self.start("testpmd", None, ["-l", "0-1"] + self.eal(pre) + vdevs
-                       + ["--", "--forward-mode=io", "--auto-start", "--stats-period", "1"], label="testpmd")
+                       + ["--", f"--forward-mode={mode}", "--auto-start", "--stats-period", "1"], label="testpmd")
         t0 = p.wait_for(r"packet forwarding - ports=")
         if traffic:
             return self.traffic(cpu=0)
@@ -304,18 +304,18 @@ class Bench:
             raise RuntimeError(f"testpmd printed no totals:\n{p.text()[-2000:]}")
         return int(m.group(1)) / (t1 - t0) / 1e6
 
-    def client_server(self, impl, nclients, vdevs, traffic=False):
+    def client_server(self, impl, nclients, vdevs, traffic=False, server_args=(), client_args=()):
         """Server on CPU 0 (-l 0: RX only, no statistics lcore), clients on CPU 1. Throughput is
         what the clients forwarded: the ports' TX counters at both ends of a window that opens
         one second after the clients attached (scripts/bench-client-server.sh's method, its
         "whole window" figure)."""
         pre = self.prefix()
         server = self.start(impl, "mp_server", ["-l", "0"] + self.eal(pre) + vdevs
-                            + ["--", "-p", "3", "-n", str(nclients)], label=f"{impl} mp_server")
+                            + ["--", "-p", "3", "-n", str(nclients)] + list(server_args), label=f"{impl} mp_server")
         server.wait_for(r"Finished Process Init")
         for i in range(nclients):
             c = self.start(impl, "mp_client", ["--lcores", f"{2 + i}@1", "--proc-type=secondary"] + self.eal(pre)
-                           + ["--", "-n", str(i)], label=f"{impl} mp_client {i}")
+                           + ["--", "-n", str(i)] + list(client_args), label=f"{impl} mp_client {i}")
             c.wait_for(rf"Client process {i} handling packets")
         if traffic:
             return self.traffic()

@@ -1,0 +1,141 @@
+import MPCore
+import Testing
+
+/// The forwarding engines on single mbufs, the symmetric flow hash, and the bucket table.
+/// (Byte-for-byte agreement with dpdk-testpmd is tested end to end in MultiProcessTests.)
+@Suite(.serialized) struct FlowTests {
+    init() { _ = TestEAL.shared }
+
+    static let macA: [UInt8] = [2, 0, 0, 0, 0, 0xA], macB: [UInt8] = [2, 0, 0, 0, 0, 0xB]
+
+    /// Ethernet (+ tags) + IPv4 (or IPv6) + 4 port bytes + payload; checksums are not needed here.
+    static func frame(v6: Bool = false, src: UInt8, dst: UInt8, proto: UInt8 = 6, sport: UInt16, dport: UInt16,
+                      tags: [UInt16] = [], fragment: UInt16 = 0, macs: ([UInt8], [UInt8]) = (macB, macA)) -> [UInt8] {
+        var f = macs.0 + macs.1
+        for t in tags { f += [UInt8(t >> 8), UInt8(t & 0xFF), 0, 7] }
+        if v6 {
+            f += [0x86, 0xDD, 0x60, 0, 0, 0, 0, 20, proto, 64]
+            f += [UInt8](repeating: 0x20, count: 15) + [src] + [UInt8](repeating: 0x20, count: 15) + [dst]
+        } else {
+            f += [0x08, 0x00, 0x45, 0, 0, 40, 0, 1, UInt8(fragment >> 8), UInt8(fragment & 0xFF), 64, proto, 0, 0,
+                  198, 18, 0, src, 198, 18, 0, dst]
+        }
+        f += [UInt8(sport >> 8), UInt8(sport & 0xFF), UInt8(dport >> 8), UInt8(dport & 0xFF)]
+        while f.count < 64 { f.append(UInt8(f.count)) }
+        return f
+    }
+
+    func rewritten<E: ForwardingEngine>(_ bytes: [UInt8], _ engine: E.Type, pool: PacketPool) throws -> [UInt8] {
+        var burst = MbufBurst(capacity: 1)
+        burst.append(try pool.allocate(copying: bytes))
+        burst.rewrite(with: engine)
+        return burst.popFirst()!.bytes
+    }
+
+    // MARK: engines
+
+    @Test func enginesRewriteAsTestpmd() throws {
+        let pool = try PacketPool.create(name: TestEAL.uniqueName("ENG"), count: 63, cacheSize: 0)
+        for tags in [[], [0x8100], [0x88A8, 0x8100]] as [[UInt16]] {
+            for v6 in [false, true] {
+                let out = Self.frame(v6: v6, src: 1, dst: 2, sport: 1000, dport: 80, tags: tags)
+                let back = Self.frame(v6: v6, src: 2, dst: 1, sport: 80, dport: 1000, tags: tags, macs: (Self.macA, Self.macB))
+                #expect(try rewritten(out, IOEngine.self, pool: pool) == out)
+                #expect(try rewritten(out, FiveTupleSwapEngine.self, pool: pool) == back, "tags \(tags) v6 \(v6)")
+                let macOnly = Self.frame(v6: v6, src: 1, dst: 2, sport: 1000, dport: 80, tags: tags, macs: (Self.macA, Self.macB))
+                #expect(try rewritten(out, MacSwapEngine.self, pool: pool) == macOnly)
+            }
+        }
+        // ICMP: addresses swapped, the L4 bytes not.
+        let icmp = Self.frame(src: 1, dst: 2, proto: 1, sport: 0x0800, dport: 0x1234)
+        #expect(try rewritten(icmp, FiveTupleSwapEngine.self, pool: pool)
+                == Self.frame(src: 2, dst: 1, proto: 1, sport: 0x0800, dport: 0x1234, macs: (Self.macA, Self.macB)))
+        // A frame too short for its headers is left alone past the layer that does not fit.
+        let short = Array(Self.frame(src: 1, dst: 2, sport: 1, dport: 2)[0..<30])
+        #expect(try rewritten(short, FiveTupleSwapEngine.self, pool: pool) == Self.macA + Self.macB + Array(short[12...]))
+        let tiny: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        #expect(try rewritten(tiny, MacSwapEngine.self, pool: pool) == tiny)
+        #expect(try rewritten(tiny, FiveTupleSwapEngine.self, pool: pool) == tiny)
+        #expect(pool.mempool.inUseCount == 0)
+    }
+
+    // MARK: flow hash
+
+    func hash(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { FlowHash.symmetric($0.baseAddress!, length: $0.count) } }
+
+    @Test func flowHashIsSymmetricAndSeparatesFlows() {
+        var seen: Set<UInt32> = []
+        for tags in [[], [0x8100], [0x88A8, 0x8100]] as [[UInt16]] {
+            for v6 in [false, true] {
+                for proto: UInt8 in [6, 17] {
+                    for port: UInt16 in 1000..<1010 {
+                        let a = Self.frame(v6: v6, src: 1, dst: 2, proto: proto, sport: port, dport: 80, tags: tags)
+                        let b = Self.frame(v6: v6, src: 2, dst: 1, proto: proto, sport: 80, dport: port, tags: tags, macs: (Self.macA, Self.macB))
+                        #expect(hash(a) == hash(b), "v6 \(v6) proto \(proto) port \(port) tags \(tags)")
+                        seen.insert(hash(a))
+                    }
+                }
+            }
+        }
+        // The tags do not enter the hash (a flow is the same flow tagged or not); protocols,
+        // ports and address families do: 2 families x 2 protocols x 10 ports.
+        #expect(seen.count == 40)
+        // IPv4 fragments (MF set, or an offset) leave the ports out: a datagram's pieces agree.
+        let first = Self.frame(src: 1, dst: 2, proto: 17, sport: 5, dport: 6, fragment: 0x2000)
+        let later = Self.frame(src: 1, dst: 2, proto: 17, sport: 0xAB, dport: 0xCD, fragment: 0x0003)
+        #expect(hash(first) == hash(later))
+        // Without IP: the MAC addresses, symmetrically.
+        let arp = Self.macB + Self.macA + [0x08, 0x06] + [UInt8](repeating: 1, count: 46)
+        let arpBack = Self.macA + Self.macB + [0x08, 0x06] + [UInt8](repeating: 2, count: 46)
+        #expect(hash(arp) == hash(arpBack))
+        #expect(hash(arp) != hash([2, 0, 0, 0, 0, 0xC] + Self.macA + [0x08, 0x06] + [UInt8](repeating: 1, count: 46)))
+    }
+
+    @Test func flowHashSpreadsOverBuckets() {
+        var buckets = [Int](repeating: 0, count: BucketTable.count)
+        for a: UInt8 in 0..<64 {
+            for p: UInt16 in 0..<64 {
+                buckets[BucketTable.bucket(forHash: hash(Self.frame(src: a, dst: 200, sport: 1024 + p, dport: 443)))] += 1
+            }
+        }
+        // 4096 flows over 256 buckets: 16 each on average; none empty, none above 3x.
+        #expect(buckets.min()! > 0 && buckets.max()! < 48, "\(buckets)")
+    }
+
+    // MARK: bucket table
+
+    @Test func bucketTableMovesOnlyTheLeaversShareAndBringsItBack() {
+        for n in [2, 3, 4, 7, 16] {
+            var table = BucketTable(workers: n)
+            let start = (0..<BucketTable.count).map { table.worker(ofBucket: $0) }
+            #expect(start == (0..<BucketTable.count).map { $0 % n })
+            // Worker 1 leaves: exactly its buckets move, to the others, evenly.
+            var live = [Bool](repeating: true, count: n)
+            live[1] = false
+            let share = (0..<BucketTable.count).filter { $0 % n == 1 }
+            #expect(table.assign(live: live) == share.count)
+            #expect(table.buckets(of: 1).isEmpty)
+            for b in 0..<BucketTable.count where b % n != 1 { #expect(table.worker(ofBucket: b) == start[b]) }
+            let loads = (0..<n).filter { $0 != 1 }.map { table.buckets(of: $0).count }
+            #expect(loads.max()! - loads.min()! <= 1, "n \(n): \(loads)")
+            // Nothing else changes while the set of live workers stays the same.
+            #expect(table.assign(live: live) == 0)
+            // It returns: the same buckets come back, and only those.
+            #expect(table.assign(live: [Bool](repeating: true, count: n)) == share.count)
+            #expect((0..<BucketTable.count).map { table.worker(ofBucket: $0) } == start)
+        }
+        // A second leaver moves its own buckets; the first leaver's moved buckets stay where
+        // they went unless that was the second leaver.
+        var table = BucketTable(workers: 4)
+        _ = table.assign(live: [true, false, true, true])
+        let afterFirst = (0..<BucketTable.count).map { table.worker(ofBucket: $0) }
+        let moved = table.assign(live: [true, false, false, true])
+        let expected = (0..<BucketTable.count).filter { afterFirst[$0] == 2 }.count
+        #expect(moved == expected)
+        #expect(table.buckets(of: 1).isEmpty && table.buckets(of: 2).isEmpty)
+        // No live worker: nowhere to go, nothing changes.
+        let before = (0..<BucketTable.count).map { table.worker(ofBucket: $0) }
+        #expect(table.assign(live: [false, false, false, false]) == 0)
+        #expect((0..<BucketTable.count).map { table.worker(ofBucket: $0) } == before)
+    }
+}
