@@ -112,12 +112,12 @@ class Group:
         p.wait_for(r"Finished Process Init")
         return p
 
-    def client(self, bins, impl, i, lcore=None, wait=True):
+    def client(self, bins, impl, i, lcore=None, wait=True, timeout=30):
         lcore = lcore or f"{2 + i}@1"
         p = self.start(bins.client[impl], ["--lcores", lcore, "--proc-type=secondary"] + self.eal() + ["--", "-n", str(i)],
                        f"{impl} mp_client {i}")
         if wait:
-            p.wait_for(rf"Client process {i} handling packets")
+            p.wait_for(rf"Client process {i} handling packets", timeout)
         return p
 
     def __enter__(self):
@@ -158,6 +158,16 @@ class Telemetry:
         time.sleep(seconds)
         b, tb = self.tx()
         return (b - a) / (tb - ta)
+
+    def heap(self):
+        """The primary's view of malloc heap 0 (`/eal/heap_info,0`: Heap_size, Alloc_count, ...),
+        or None when it does not answer within 2 s (the heap's lock is held by someone)."""
+        self.sock.settimeout(2)
+        try:
+            self.sock.send(b"/eal/heap_info,0")
+            return json.loads(self.sock.recv(65536))["/eal/heap_info"]
+        except (socket.timeout, OSError, KeyError, ValueError):
+            return None
 
     def close(self):
         self.sock.close()
@@ -323,6 +333,29 @@ def wait_screens(server, after, count=1, timeout=10):
     raise RuntimeError(f"server printed no statistics screen:\n{server.text()[-2000:]}")
 
 
+def start_or_diagnose(g, bins, i, lcore, failures):
+    """A fresh client; if it does not start forwarding within 15 s, what it is stuck in
+    (every thread's stack, by gdb), recorded in `failures`, and None."""
+    try:
+        return g.client(bins, "swift", i, lcore, timeout=15)
+    except RuntimeError as e:
+        p = g.procs[-1]
+        detail = [str(e)[:2000]]
+        if p.p.poll() is None:
+            for path in (f"/proc/{p.p.pid}/status",):
+                with contextlib.suppress(OSError):
+                    detail.append(open(path).read())
+            gdb = subprocess.run(["gdb", "-p", str(p.p.pid), "-batch", "-ex", "thread apply all bt"],
+                                 capture_output=True, text=True, timeout=120)
+            detail.append(gdb.stdout[-20000:])
+        p.kill()
+        g.procs.remove(p)
+        text = "\n".join(detail)
+        frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+)", text, re.M)
+        failures.append({"id": i, "summary": " <- ".join(frames[:8]) or str(e)[:200], "detail": text})
+        return None
+
+
 def bench_chaos(args, bins):
     rng = random.Random(args.seed)
     kills = []
@@ -345,10 +378,16 @@ def bench_chaos(args, bins):
         # The kills: client id 1 on CPU 1 beside the steady client, SIGKILLed 5 to 500 ms after
         # it was started (EAL start-up and registration take about 80 to 200 ms of that).
         t_c0 = time.monotonic()
+        heap_tel = Telemetry(g.prefix)
+        heap_start = heap_tel.heap()
         for k in range(args.kills):
             delay = rng.uniform(0.005, 0.5)
             started = time.monotonic()
             victim = g.client(bins, "swift", 1, "3@1", wait=False)
+            if args.after_startup:
+                # Only kills of forwarding clients: the delay counts from "handling packets".
+                with contextlib.suppress(RuntimeError):
+                    started = victim.wait_for(r"Client process 1 handling packets", timeout=10)
             time.sleep(max(0.0, started + delay - time.monotonic()))
             t_kill = time.monotonic()
             alive = victim.p.poll() is None
@@ -361,7 +400,8 @@ def bench_chaos(args, bins):
                           "returncode": victim.p.returncode,
                           "forwarding": "handling packets" in text,
                           "eal_up": "Finished Process Init" in text,
-                          "output": text[-300:] if victim.p.returncode != -signal.SIGKILL else ""})
+                          "output": text[-300:] if victim.p.returncode != -signal.SIGKILL else "",
+                          "heap_after": heap_tel.heap()})
             g.procs.remove(victim)
         t_c1 = time.monotonic()
         # After: give the monitor time to take back what the last victim held, then the steady
@@ -372,12 +412,18 @@ def bench_chaos(args, bins):
         t_a1 = time.monotonic()
         steady_after = [s for s in screens(server) if t_a0 <= s[0] <= t_a1]
         steady.stop(signal.SIGTERM)
-        fresh = g.client(bins, "swift", 1, "3@1")
-        time.sleep(1.0)
-        t_f0 = time.monotonic()
-        time.sleep(args.seconds)
-        t_f1 = time.monotonic()
-        fresh.stop(signal.SIGTERM)
+        failures = []
+        fresh = start_or_diagnose(g, bins, 1, "3@1", failures)
+        if fresh is None:
+            # Is it the id, or is any new client stuck? Try the other id.
+            fresh = start_or_diagnose(g, bins, 0, "2@1", failures)
+        t_f0 = t_f1 = None
+        if fresh is not None:
+            time.sleep(1.0)
+            t_f0 = time.monotonic()
+            time.sleep(args.seconds)
+            t_f1 = time.monotonic()
+            fresh.stop(signal.SIGTERM)
         time.sleep(2.5)
         idle_after = wait_screens(server, time.monotonic() - 1.2, 1)[-1]
         sampler.stop()
@@ -395,7 +441,7 @@ def bench_chaos(args, bins):
         (ta, a), (tb, b) = inside[0], inside[-1]
         return (b - a) / (tb - ta)
 
-    before_pps, after_pps = rate(t_b0, t_b1), rate(t_f0, t_f1)
+    before_pps, after_pps = rate(t_b0, t_b1), (rate(t_f0, t_f1) if t_f0 else 0.0)
     chaos_pps = rate(t_c0, t_c1)
     reclaims = [(t - t_origin, int(m.group(1))) for t, l in server.lines
                 for m in [re.search(r"client 1: .*took back (\d+) mbufs", l)] if m]
@@ -408,7 +454,8 @@ def bench_chaos(args, bins):
     killed = sum(k["killed"] for k in kills)
     total = final[2]
     result = {
-        "seed": args.seed, "kills_attempted": len(kills), "killed_by_sigkill": killed,
+        "seed": args.seed, "after_startup": args.after_startup, "heap_at_start": heap_start,
+        "kills_attempted": len(kills), "killed_by_sigkill": killed,
         "victims_forwarding_when_killed": sum(k["forwarding"] for k in kills),
         "victims_killed_before_eal_init_done": sum(not k["eal_up"] for k in kills),
         "server_events_client_1": events,
@@ -424,12 +471,14 @@ def bench_chaos(args, bins):
         "final_free_plus_queued_equals_total": final[1] + final[4] == total,
         "server_exit_status": rc,
         "unexpected_victim_exits": [k for k in kills if not k["killed"]],
+        "fresh_client_failures": failures,
         "kills": kills,
         "pps_samples": [(t - t_origin, n) for t, n in samples],
         "screens": [(t - t_origin, f, q) for t, f, _, _, q in screens(server)],
         "reclaims": reclaims,
         "phases": {"before": (t_b0 - t_origin, t_b1 - t_origin), "chaos": (t_c0 - t_origin, t_c1 - t_origin),
-                   "steady_after": (t_a0 - t_origin, t_a1 - t_origin), "fresh": (t_f0 - t_origin, t_f1 - t_origin),
+                   "steady_after": (t_a0 - t_origin, t_a1 - t_origin),
+                   "fresh": (t_f0 - t_origin, t_f1 - t_origin) if t_f0 else (t_a1 - t_origin, t_a1 - t_origin),
                    "end": t_end - t_origin},
     }
     log(f"chaos (seed {args.seed}): {killed} of {len(kills)} victims died by SIGKILL; "
@@ -445,12 +494,24 @@ def bench_chaos(args, bins):
     log(f"  final screen: free {final[1]} + queued {final[4]} = {final[1] + final[4]} of {total} ({final[3]}): "
         + ("nothing lost" if result["final_free_plus_queued_equals_total"] else "MBUFS LOST")
         + f"; server exit status {rc}")
+    name = "reliability-chaos" + ("-after-startup" if args.after_startup else "")
     for k in result["unexpected_victim_exits"]:
         log(f"  victim not killed by the signal: {k}")
-    with open(os.path.join(OUT, "reliability-chaos-server.log"), "w") as f:
+    for f in failures:
+        log(f"  FRESH CLIENT {f['id']} DID NOT START (see docs/bench/{name}-failure.txt): {f['summary']}")
+    if failures:
+        with open(os.path.join(OUT, name + "-failure.txt"), "w") as f:
+            for x in failures:
+                f.write(f"=== fresh client {x['id']} ===\n{x['detail']}\n\n")
+            f.write("=== victims (times in s since the server started) ===\n")
+            for k in kills:
+                f.write(json.dumps({key: v for key, v in k.items() if key != "output"}) + "\n")
+    log("  victims (F forwarding, E EAL up, . neither, when killed): "
+        + "".join("F" if k["forwarding"] else "E" if k["eal_up"] else "." for k in kills))
+    with open(os.path.join(OUT, name + "-server.log"), "w") as f:
         f.write(re.sub(r"\n{3,}", "\n\n", text))
-    save("reliability-chaos", args, result)
-    chart_chaos(result, os.path.join(OUT, "reliability-chaos.png"))
+    save(name, args, result)
+    chart_chaos(result, os.path.join(OUT, name + ".png"))
     return result
 
 
@@ -556,6 +617,8 @@ def main():
     ap.add_argument("--ops", default=",".join(ALL_OPS))
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--after-startup", action="store_true",
+                    help="chaos: kill clients only once they forward (the delay counts from then)")
     ap.add_argument("--no-lock", dest="lock", action="store_false")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build", "release"))
     ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build", "c-samples"))
