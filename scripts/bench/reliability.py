@@ -100,7 +100,7 @@ class Group:
         self.procs.append(p)
         return p
 
-    def server(self, bins, impl, n, ops=None, lcores=("-l", "0")):
+    def server(self, bins, impl, n, ops=None, lcores=("-l", "0"), extra_eal=()):
         env, app = None, ["-p", "3", "-n", str(n)]
         if ops and impl == "swift":
             app += ["--pool-ops", ops]
@@ -108,7 +108,8 @@ class Group:
             env = dict(os.environ, MP_POOL_OPS=ops)
         elif ops and ops != "ring_mp_mc":
             raise ValueError("the unmodified C server has only ring_mp_mc")
-        p = self.start(bins.server[impl], list(lcores) + self.eal() + NULL_VDEVS + ["--"] + app, f"{impl} mp_server", env)
+        p = self.start(bins.server[impl], list(lcores) + list(extra_eal) + self.eal() + NULL_VDEVS + ["--"] + app,
+                       f"{impl} mp_server", env)
         p.wait_for(r"Finished Process Init")
         return p
 
@@ -362,7 +363,8 @@ def bench_chaos(args, bins):
     held = contextlib.ExitStack()
     held.enter_context(dpdk_lock(args.lock))  # for the chaos run and its control
     with held, Group() as g:
-        server = g.server(bins, "swift", 2, lcores=("-l", "0-1"))  # lcore 1 prints the screen every second
+        # lcore 1 prints the screen every second
+        server = g.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split())
         t_origin = time.monotonic()
         sampler = Sampler(g.prefix)
         sampler.start()
@@ -454,7 +456,7 @@ def bench_chaos(args, bins):
     killed = sum(k["killed"] for k in kills)
     total = final[2]
     result = {
-        "seed": args.seed, "after_startup": args.after_startup, "heap_at_start": heap_start,
+        "seed": args.seed, "after_startup": args.after_startup, "server_eal": args.server_eal, "heap_at_start": heap_start,
         "kills_attempted": len(kills), "killed_by_sigkill": killed,
         "victims_forwarding_when_killed": sum(k["forwarding"] for k in kills),
         "victims_killed_before_eal_init_done": sum(not k["eal_up"] for k in kills),
@@ -494,7 +496,8 @@ def bench_chaos(args, bins):
     log(f"  final screen: free {final[1]} + queued {final[4]} = {final[1] + final[4]} of {total} ({final[3]}): "
         + ("nothing lost" if result["final_free_plus_queued_equals_total"] else "MBUFS LOST")
         + f"; server exit status {rc}")
-    name = "reliability-chaos" + ("-after-startup" if args.after_startup else "")
+    name = ("reliability-chaos" + ("-after-startup" if args.after_startup else "")
+            + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else ""))
     for k in result["unexpected_victim_exits"]:
         log(f"  victim not killed by the signal: {k}")
     for f in failures:
@@ -617,6 +620,7 @@ def main():
     ap.add_argument("--ops", default=",".join(ALL_OPS))
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--server-eal", default="", help="chaos: more EAL options for the server, e.g. '--legacy-mem -m 256'")
     ap.add_argument("--after-startup", action="store_true",
                     help="chaos: kill clients only once they forward (the delay counts from then)")
     ap.add_argument("--no-lock", dest="lock", action="store_false")
