@@ -145,13 +145,23 @@ class Telemetry:
         self.sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
         self.sock.recv(4096)  # greeting
 
-    def tx(self):
+    def tx(self, counter="opackets"):
         t0 = time.monotonic()
         total = 0
         for port in (0, 1):
             self.sock.send(f"/ethdev/stats,{port}".encode())
-            total += json.loads(self.sock.recv(65536))["/ethdev/stats"]["opackets"]
+            total += json.loads(self.sock.recv(65536))["/ethdev/stats"][counter]
         return total, (t0 + time.monotonic()) / 2
+
+    def rates(self, seconds):
+        """(forwarded, received by the server) packets per second over the next `seconds`: on
+        net_null the server receives as fast as its loop runs, so the second is its speed."""
+        a, ta = self.tx()
+        ra, _ = self.tx("ipackets")
+        time.sleep(seconds)
+        b, tb = self.tx()
+        rb, _ = self.tx("ipackets")
+        return (b - a) / (tb - ta), (rb - ra) / (tb - ta)
 
     def rate(self, seconds):
         """Packets per second forwarded over the next `seconds`."""
@@ -183,9 +193,14 @@ def client_server_rate(bins, server, client, n, seconds, ops=None):
         time.sleep(1.0)
         tel = Telemetry(g.prefix)
         try:
-            return tel.rate(seconds)
+            forwarded, received = tel.rates(seconds)
+            SERVER_RX.append((server, client, n, ops, received))
+            return forwarded
         finally:
             tel.close()
+
+
+SERVER_RX = []  # (server, client kind, clients, ops, packets per second the server received)
 
 
 def spread(values):
@@ -206,6 +221,7 @@ def bench_clients(args, bins):
                 for impl in order:
                     rate = client_server_rate(bins, impl, impl, n, args.seconds)
                     runs[impl][n].append(rate)
+        log(f"round {r + 1}: server RX " + ", ".join(f"{x[0]} {x[2]}: {x[4] / 1e6:.1f}" for x in SERVER_RX[-6:]))
         log(f"round {r + 1}: " + " | ".join(
             f"{impl}: " + ", ".join(f"{n}: {runs[impl][n][-1] / 1e6:6.2f}" for n in (1, 2, 3)) for impl in impls)
             + " Mpps  (load %.1f %.1f %.1f)" % os.getloadavg())
@@ -227,7 +243,12 @@ def bench_clients(args, bins):
         log(f"| {names[impl]} | {m[1]:.2f} | {m[2]:.2f} | {m[3]:.2f} | {s['ratio_2_1']:.2f} | {s['ratio_3_1']:.2f} | {100 * s['one_client_spread']:.1f} % |")
     ratios = {n: statistics.median(s / c for c, s in zip(runs["c"][n], runs["swift"][n])) for n in (1, 2, 3)}
     log("Swift/C (median of paired rounds): " + ", ".join(f"{n} client(s) {ratios[n]:.2f}" for n in (1, 2, 3)))
-    result = {"runs_pps": runs, "summary": summary, "swift_over_c": ratios}
+    rx = {impl: {n: statistics.median(r for s, c, k, _, r in SERVER_RX if s == impl and k == n) / 1e6 for n in (1, 2, 3)}
+          for impl in impls}
+    log("Server RX (median Mpps; on net_null the server's own loop speed): "
+        + " | ".join(f"{impl}: " + ", ".join(f"{n}: {rx[impl][n]:.1f}" for n in (1, 2, 3)) for impl in impls))
+    result = {"runs_pps": runs, "summary": summary, "swift_over_c": ratios, "server_rx_mpps_median": rx,
+              "server_rx_pps": SERVER_RX}
     save("reliability-clients", args, result)
     chart_clients(runs, os.path.join(OUT, "reliability-clients.png"))
     return result
