@@ -597,8 +597,9 @@ def chart_pool_ops(med, ops_list, path):
         ax.set_xlabel("processes" if k == "symmetric_mp" else "clients")
         ax.set_title(k if k == "symmetric_mp" else f"server/clients: {k}")
     axes[0].set_ylabel("Mpps (median)")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(ops_list), fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     fig.savefig(path, dpi=100)
 
 
