@@ -1,0 +1,666 @@
+#!/usr/bin/env python3
+"""Reliability benchmark of the client-server sample (issue 8): sharing a CPU, the pool's mempool
+ops, and a chaos run of SIGKILLs. Not CI. Called by scripts/bench-reliability.sh, which builds
+everything first; see docs/reliability.md.
+
+  reliability.py clients  [--rounds N] [--seconds S]   1, 2, 3 clients on CPU 1, Swift beside C
+  reliability.py pool-ops [--rounds N] [--seconds S]   the five mempool ops, server x client kinds
+  reliability.py chaos    [--kills N] [--seed N]       100 SIGKILLs of a client under full load
+
+Every group of processes runs on two net_null ports, server `-l 0` (CPU 0), clients
+`--lcores 2@1`, `3@1`, `4@1` (all on CPU 1). Throughput is what the clients forwarded: the TX
+counters of both ports read through the server's telemetry socket (as
+scripts/bench-client-server.sh does), over a window that opens one second after the last client
+attached. Each round takes the shared DPDK lock (/tmp/dpdk.lock) for itself, so other developers'
+tests run between rounds, never inside one; pass --no-lock when already running under it.
+
+Results go to docs/bench/reliability-*.json and PNG charts beside them (needs matplotlib).
+"""
+import argparse
+import contextlib
+import datetime
+import fcntl
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import Proc  # noqa: E402  the general bench's process wrapper (lines with arrival times)
+import symmetric as smp  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT = os.path.join(ROOT, "docs", "bench")
+NULL_VDEVS = ["--vdev", "net_null0", "--vdev", "net_null1"]
+QUIET = ["--log-level=lib.eal:error"]
+ALL_OPS = ["ring_mp_mc", "ring_mt_rts", "ring_mt_hts", "stack", "lf_stack"]
+LOCK = "/tmp/dpdk.lock"
+SWIFT_DIR = os.path.join(ROOT, ".build", "release")  # set from --swift-dir
+FREE_LINE = re.compile(r"^free: (\d+) of (\d+) \(([^)]*)\), queued in client rings: (\d+)")
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+class Binaries:
+    def __init__(self, args):
+        swift = os.path.abspath(args.swift_dir)
+        c = args.c_dir
+        self.server = {"swift": f"{swift}/mp_server", "c": f"{c}/client_server_mp/mp_server/build/mp_server",
+                       # DPDK's C server with one change: its pool made by rte_pktmbuf_pool_create_by_ops
+                       # with the ops named by $MP_POOL_OPS (built by scripts/bench-reliability.sh).
+                       "c-ops": args.c_ops_server}
+        self.client = {"swift": f"{swift}/mp_client", "c": f"{c}/client_server_mp/mp_client/build/mp_client"}
+        self.symmetric = f"{swift}/symmetric_mp"
+
+
+@contextlib.contextmanager
+def dpdk_lock(enabled):
+    """The machine-wide lock every DPDK run takes (see the helper rules)."""
+    if not enabled:
+        yield
+        return
+    with open(LOCK, "a") as f:
+        t = time.monotonic()
+        fcntl.flock(f, fcntl.LOCK_EX)
+        waited = time.monotonic() - t
+        if waited > 5:
+            log(f"  (waited {waited:.0f} s for {LOCK})")
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+class Group:
+    """One group of DPDK processes under its own file prefix; everything removed on exit."""
+    count = 0
+
+    def __init__(self):
+        Group.count += 1
+        self.prefix = f"bench_rel_{os.getpid()}_{Group.count}"
+        self.procs = []
+
+    def eal(self):
+        return ["--no-pci", f"--file-prefix={self.prefix}"] + QUIET
+
+    def start(self, path, argv, name, env=None):
+        # The C samples print through stdio: line-buffer them so that their lines arrive at once
+        # (the Swift programs are line-buffered already).
+        cmd = ([path] if path.startswith(SWIFT_DIR) else ["stdbuf", "-oL", path]) + argv
+        p = Proc(cmd, name, env=env)
+        self.procs.append(p)
+        return p
+
+    def server(self, bins, impl, n, ops=None, lcores=("-l", "0"), extra_eal=()):
+        env, app = None, ["-p", "3", "-n", str(n)]
+        if ops and impl == "swift":
+            app += ["--pool-ops", ops]
+        elif ops and impl == "c-ops":
+            env = dict(os.environ, MP_POOL_OPS=ops)
+        elif ops and ops != "ring_mp_mc":
+            raise ValueError("the unmodified C server has only ring_mp_mc")
+        p = self.start(bins.server[impl], list(lcores) + list(extra_eal) + self.eal() + NULL_VDEVS + ["--"] + app,
+                       f"{impl} mp_server", env)
+        p.wait_for(r"Finished Process Init")
+        return p
+
+    def client(self, bins, impl, i, lcore=None, wait=True, timeout=30):
+        lcore = lcore or f"{2 + i}@1"
+        p = self.start(bins.client[impl], ["--lcores", lcore, "--proc-type=secondary"] + self.eal() + ["--", "-n", str(i)],
+                       f"{impl} mp_client {i}")
+        if wait:
+            p.wait_for(rf"Client process {i} handling packets", timeout)
+        return p
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for p in reversed(self.procs):
+            if p.p.poll() is None:
+                p.stop(signal.SIGTERM, timeout=5)
+        for p in self.procs:
+            p.kill()
+        subprocess.run(["rm", "-rf", f"/var/run/dpdk/{self.prefix}"])
+        for f in os.listdir("/dev/hugepages"):
+            if f.startswith(self.prefix + "map_"):
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join("/dev/hugepages", f))
+
+
+class Telemetry:
+    """The server's telemetry socket: TX packets of ports 0 and 1, answered in about 1 ms."""
+
+    def __init__(self, prefix):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
+        self.sock.recv(4096)  # greeting
+
+    def tx(self, counter="opackets"):
+        t0 = time.monotonic()
+        total = 0
+        for port in (0, 1):
+            self.sock.send(f"/ethdev/stats,{port}".encode())
+            total += json.loads(self.sock.recv(65536))["/ethdev/stats"][counter]
+        return total, (t0 + time.monotonic()) / 2
+
+    def rates(self, seconds):
+        """(forwarded, received by the server) packets per second over the next `seconds`: on
+        net_null the server receives as fast as its loop runs, so the second is its speed."""
+        a, ta = self.tx()
+        ra, _ = self.tx("ipackets")
+        time.sleep(seconds)
+        b, tb = self.tx()
+        rb, _ = self.tx("ipackets")
+        return (b - a) / (tb - ta), (rb - ra) / (tb - ta)
+
+    def rate(self, seconds):
+        """Packets per second forwarded over the next `seconds`."""
+        a, ta = self.tx()
+        time.sleep(seconds)
+        b, tb = self.tx()
+        return (b - a) / (tb - ta)
+
+    def heap(self):
+        """The primary's view of malloc heap 0 (`/eal/heap_info,0`: Heap_size, Alloc_count, ...),
+        or None when it does not answer within 2 s (the heap's lock is held by someone)."""
+        self.sock.settimeout(2)
+        try:
+            self.sock.send(b"/eal/heap_info,0")
+            return json.loads(self.sock.recv(65536))["/eal/heap_info"]
+        except (socket.timeout, OSError, KeyError, ValueError):
+            return None
+
+    def close(self):
+        self.sock.close()
+
+
+def client_server_rate(bins, server, client, n, seconds, ops=None):
+    """One run: server `-l 0`, n clients on CPU 1; packets per second the clients forwarded."""
+    with Group() as g:
+        g.server(bins, server, n, ops)
+        for i in range(n):
+            g.client(bins, client, i)
+        time.sleep(1.0)
+        tel = Telemetry(g.prefix)
+        try:
+            forwarded, received = tel.rates(seconds)
+            SERVER_RX.append((server, client, n, ops, received))
+            return forwarded
+        finally:
+            tel.close()
+
+
+SERVER_RX = []  # (server, client kind, clients, ops, packets per second the server received)
+
+
+def spread(values):
+    """(max - min) / median: how much runs of the same setup differ."""
+    return (max(values) - min(values)) / statistics.median(values)
+
+
+# --- (a) 1, 2, 3 clients sharing CPU 1, Swift beside C -------------------------------------
+
+def bench_clients(args, bins):
+    impls = ["c", "swift"]
+    runs = {impl: {n: [] for n in (1, 2, 3)} for impl in impls}
+    log(f"clients: {args.rounds} rounds, {args.seconds} s windows; server -l 0, clients --lcores 2@1 3@1 4@1")
+    for r in range(args.rounds):
+        order = impls if r % 2 == 0 else impls[::-1]
+        with dpdk_lock(args.lock):
+            for n in (1, 2, 3):
+                for impl in order:
+                    rate = client_server_rate(bins, impl, impl, n, args.seconds)
+                    runs[impl][n].append(rate)
+        log(f"round {r + 1}: server RX " + ", ".join(f"{x[0]} {x[2]}: {x[4] / 1e6:.1f}" for x in SERVER_RX[-6:]))
+        log(f"round {r + 1}: " + " | ".join(
+            f"{impl}: " + ", ".join(f"{n}: {runs[impl][n][-1] / 1e6:6.2f}" for n in (1, 2, 3)) for impl in impls)
+            + " Mpps  (load %.1f %.1f %.1f)" % os.getloadavg())
+    summary = {}
+    for impl in impls:
+        one = runs[impl][1]
+        summary[impl] = {
+            "median_mpps": {n: statistics.median(runs[impl][n]) / 1e6 for n in (1, 2, 3)},
+            "ratio_2_1": statistics.median(b / a for a, b in zip(one, runs[impl][2])),
+            "ratio_3_1": statistics.median(b / a for a, b in zip(one, runs[impl][3])),
+            "one_client_spread": spread(one),
+        }
+    log("\n| implementation | 1 client Mpps | 2 clients | 3 clients | 2/1 | 3/1 (median of per-round ratios) | one-client spread (max-min)/median |")
+    log("|---|---|---|---|---|---|---|")
+    names = {"c": "C server + C clients (ring_mp_mc)", "swift": "Swift server + Swift clients (default ops)"}
+    for impl in impls:
+        s = summary[impl]
+        m = s["median_mpps"]
+        log(f"| {names[impl]} | {m[1]:.2f} | {m[2]:.2f} | {m[3]:.2f} | {s['ratio_2_1']:.2f} | {s['ratio_3_1']:.2f} | {100 * s['one_client_spread']:.1f} % |")
+    ratios = {n: statistics.median(s / c for c, s in zip(runs["c"][n], runs["swift"][n])) for n in (1, 2, 3)}
+    log("Swift/C (median of paired rounds): " + ", ".join(f"{n} client(s) {ratios[n]:.2f}" for n in (1, 2, 3)))
+    rx = {impl: {n: statistics.median(r for s, c, k, _, r in SERVER_RX if s == impl and k == n) / 1e6 for n in (1, 2, 3)}
+          for impl in impls}
+    log("Server RX (median Mpps; on net_null the server's own loop speed): "
+        + " | ".join(f"{impl}: " + ", ".join(f"{n}: {rx[impl][n]:.1f}" for n in (1, 2, 3)) for impl in impls))
+    result = {"runs_pps": runs, "summary": summary, "swift_over_c": ratios, "server_rx_mpps_median": rx,
+              "server_rx_pps": SERVER_RX}
+    save("reliability-clients", args, result)
+    chart_clients(runs, os.path.join(OUT, "reliability-clients.png"))
+    return result
+
+
+# --- (b) the pool's mempool ops ------------------------------------------------------------
+
+COMBOS = [("swift", "swift"), ("swift", "c"), ("c-ops", "c")]
+
+
+def symmetric_rate(bins, nprocs, ops, seconds):
+    procs = [(l, a + (["--pool-ops", ops] if i == 0 else [])) for i, (l, a)
+             in enumerate(next(v for k, v in smp.SCENARIOS.items() if k.startswith("one process" if nprocs == 1 else "two")))]
+    return smp.run(bins.symmetric, procs, seconds)
+
+
+def bench_pool_ops(args, bins):
+    ops_list = args.ops.split(",")
+    combos = [c for c in COMBOS if c[0] != "c-ops" or bins.server["c-ops"]]
+    runs = {ops: {f"{s}/{c}": {n: [] for n in (1, 2, 3)} for s, c in combos} for ops in ops_list}
+    for ops in ops_list:
+        runs[ops]["symmetric_mp"] = {1: [], 2: []}
+    log(f"pool-ops: {args.rounds} rounds, {args.seconds} s windows; ops {', '.join(ops_list)}; server/client kinds "
+        + ", ".join(f"{s}/{c}" for s, c in combos) + "; symmetric_mp (Swift) 1 and 2 processes")
+    for r in range(args.rounds):
+        rotated = ops_list[r % len(ops_list):] + ops_list[:r % len(ops_list)]
+        for ops in rotated:
+            with dpdk_lock(args.lock):
+                for s, c in combos:
+                    for n in (1, 2, 3):
+                        runs[ops][f"{s}/{c}"][n].append(client_server_rate(bins, s, c, n, args.seconds, ops))
+                for n in (1, 2):
+                    runs[ops]["symmetric_mp"][n].append(symmetric_rate(bins, n, ops, args.seconds))
+            log(f"round {r + 1} {ops:12s}: " + " | ".join(
+                f"{k}: " + " ".join(f"{v[n][-1] / 1e6:6.2f}" for n in sorted(v)) for k, v in runs[ops].items()) + " Mpps")
+    kinds = list(runs[ops_list[0]])
+    med = {ops: {k: {n: statistics.median(v) / 1e6 for n, v in runs[ops][k].items()} for k in kinds} for ops in ops_list}
+    log("\nMedian Mpps (clients 1/2/3 for client-server, processes 1/2 for symmetric_mp):\n")
+    log("| ops | " + " | ".join(kinds) + " |")
+    log("|---|" + "---|" * len(kinds))
+    for ops in ops_list:
+        log(f"| {ops} | " + " | ".join(" / ".join(f"{med[ops][k][n]:.1f}" for n in sorted(med[ops][k])) for k in kinds) + " |")
+    # The decisive figure: Swift server, 1 to 3 clients, both client kinds: the geometric mean
+    # of each ops' medians relative to the best ops of that cell.
+    score = {}
+    for ops in ops_list:
+        rel = []
+        for k in ("swift/swift", "swift/c"):
+            for n in (1, 2, 3):
+                best = max(med[o][k][n] for o in ops_list)
+                rel.append(med[ops][k][n] / best if best > 0 else 0)
+        score[ops] = statistics.geometric_mean([max(x, 1e-6) for x in rel])
+    log("\nScore (geometric mean, over Swift server x {Swift, C} clients x 1..3 clients, of the median relative to the best ops):")
+    for ops in sorted(ops_list, key=lambda o: -score[o]):
+        log(f"  {ops:12s} {score[ops]:.3f}")
+    result = {"runs_pps": runs, "median_mpps": med, "score": score}
+    save("reliability-pool-ops", args, result)
+    chart_pool_ops(med, ops_list, os.path.join(OUT, "reliability-pool-ops.png"))
+    return result
+
+
+# --- (c) chaos: 100 SIGKILLs under full load ----------------------------------------------
+
+class Sampler(threading.Thread):
+    """Reads the ports' TX counters every `period` seconds: (time, packets) pairs."""
+
+    def __init__(self, prefix, period=0.1):
+        super().__init__(daemon=True)
+        self.tel = Telemetry(prefix)
+        self.period = period
+        self.samples = []
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                n, t = self.tel.tx()
+            except OSError:
+                break
+            self.samples.append((t, n))
+            time.sleep(self.period)
+
+    def stop(self):
+        self.stopping.set()
+        self.join(2)
+        self.tel.close()
+
+
+def screens(server):
+    """(time, free, total, ops, queued) for every MBUFS line the server printed."""
+    with server.lock:
+        lines = list(server.lines)
+    return [(t, int(m.group(1)), int(m.group(2)), m.group(3), int(m.group(4)))
+            for t, l in lines for m in [FREE_LINE.match(l)] if m]
+
+
+def wait_screens(server, after, count=1, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = [s for s in screens(server) if s[0] > after]
+        if len(got) >= count:
+            return got
+        time.sleep(0.1)
+    raise RuntimeError(f"server printed no statistics screen:\n{server.text()[-2000:]}")
+
+
+def start_or_diagnose(g, bins, i, lcore, failures):
+    """A fresh client; if it does not start forwarding within 15 s, what it is stuck in
+    (every thread's stack, by gdb), recorded in `failures`, and None."""
+    try:
+        return g.client(bins, "swift", i, lcore, timeout=15)
+    except RuntimeError as e:
+        p = g.procs[-1]
+        detail = [str(e)[:2000]]
+        if p.p.poll() is None:
+            for path in (f"/proc/{p.p.pid}/status",):
+                with contextlib.suppress(OSError):
+                    detail.append(open(path).read())
+            gdb = subprocess.run(["gdb", "-p", str(p.p.pid), "-batch", "-ex", "thread apply all bt"],
+                                 capture_output=True, text=True, timeout=120)
+            detail.append(gdb.stdout[-20000:])
+        p.kill()
+        g.procs.remove(p)
+        text = "\n".join(detail)
+        frames = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+)", text, re.M)
+        failures.append({"id": i, "summary": " <- ".join(frames[:8]) or str(e)[:200], "detail": text})
+        return None
+
+
+def bench_chaos(args, bins):
+    rng = random.Random(args.seed)
+    kills = []
+    held = contextlib.ExitStack()
+    held.enter_context(dpdk_lock(args.lock))  # for the chaos run and its control
+    with held, Group() as g:
+        # lcore 1 prints the screen every second
+        server = g.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split())
+        t_origin = time.monotonic()
+        sampler = Sampler(g.prefix)
+        sampler.start()
+        # Before: no client (both ids unregistered), then the steady client 0 alone.
+        idle_before = wait_screens(server, t_origin, 1)[-1]
+        steady = g.client(bins, "swift", 0, "2@1")
+        time.sleep(1.0)
+        t_b0 = time.monotonic()
+        time.sleep(args.seconds)
+        t_b1 = time.monotonic()
+        steady_before = [s for s in screens(server) if t_b0 <= s[0] <= t_b1]
+        log(f"chaos: before: client 0 alone, window {t_b1 - t_b0:.1f} s")
+        # The kills: client id 1 on CPU 1 beside the steady client, SIGKILLed 5 to 500 ms after
+        # it was started (EAL start-up and registration take about 80 to 200 ms of that).
+        t_c0 = time.monotonic()
+        heap_tel = Telemetry(g.prefix)
+        heap_start = heap_tel.heap()
+        for k in range(args.kills):
+            delay = rng.uniform(0.005, 0.5)
+            started = time.monotonic()
+            victim = g.client(bins, "swift", 1, "3@1", wait=False)
+            if args.after_startup:
+                # Only kills of forwarding clients: the delay counts from "handling packets".
+                with contextlib.suppress(RuntimeError):
+                    started = victim.wait_for(r"Client process 1 handling packets", timeout=10)
+            time.sleep(max(0.0, started + delay - time.monotonic()))
+            t_kill = time.monotonic()
+            alive = victim.p.poll() is None
+            victim.send(signal.SIGKILL)
+            victim.p.wait()
+            victim.reader.join(1)
+            text = victim.text()
+            kills.append({"start": started - t_origin, "kill": t_kill - t_origin, "delay": delay,
+                          "killed": alive and victim.p.returncode == -signal.SIGKILL,
+                          "returncode": victim.p.returncode,
+                          "forwarding": "handling packets" in text,
+                          "eal_up": "Finished Process Init" in text,
+                          "output": text[-300:] if victim.p.returncode != -signal.SIGKILL else "",
+                          "heap_after": heap_tel.heap()})
+            g.procs.remove(victim)
+        t_c1 = time.monotonic()
+        # After: give the monitor time to take back what the last victim held, then the steady
+        # client alone again, then a fresh client on the id that was killed 100 times.
+        time.sleep(1.0)
+        t_a0 = time.monotonic()
+        time.sleep(args.seconds)
+        t_a1 = time.monotonic()
+        steady_after = [s for s in screens(server) if t_a0 <= s[0] <= t_a1]
+        steady.stop(signal.SIGTERM)
+        failures = []
+        fresh = start_or_diagnose(g, bins, 1, "3@1", failures)
+        if fresh is None:
+            # Is it the id, or is any new client stuck? Try the other id.
+            fresh = start_or_diagnose(g, bins, 0, "2@1", failures)
+        t_f0 = t_f1 = None
+        if fresh is not None:
+            time.sleep(1.0)
+            t_f0 = time.monotonic()
+            time.sleep(args.seconds)
+            t_f1 = time.monotonic()
+            fresh.stop(signal.SIGTERM)
+        time.sleep(2.5)
+        idle_after = wait_screens(server, time.monotonic() - 1.2, 1)[-1]
+        sampler.stop()
+        t_end = time.monotonic()
+        rc = server.stop(signal.SIGTERM)
+        # Control for the machine's drift (other developers' work): the same fresh client under
+        # a fresh server that saw no kill, measured right after.
+        control_pps = client_server_rate(bins, "swift", "swift", 1, args.seconds)
+    text = server.text()
+    final = screens(server)[-1]
+    samples = sampler.samples
+
+    def rate(t0, t1):
+        inside = [(t, n) for t, n in samples if t0 <= t <= t1]
+        (ta, a), (tb, b) = inside[0], inside[-1]
+        return (b - a) / (tb - ta)
+
+    before_pps, after_pps = rate(t_b0, t_b1), (rate(t_f0, t_f1) if t_f0 else 0.0)
+    chaos_pps = rate(t_c0, t_c1)
+    reclaims = [(t - t_origin, int(m.group(1))) for t, l in server.lines
+                for m in [re.search(r"client 1: .*took back (\d+) mbufs", l)] if m]
+    events = {}
+    for t, l in server.lines:
+        m = re.match(r"mp_server: client 1: (registered|exited during registration|exited|process \d+ exited while claiming)", l)
+        if m:
+            key = m.group(1) if not m.group(1).startswith("process") else "exited while claiming"
+            events[key] = events.get(key, 0) + 1
+    killed = sum(k["killed"] for k in kills)
+    total = final[2]
+    result = {
+        "seed": args.seed, "after_startup": args.after_startup, "server_eal": args.server_eal, "heap_at_start": heap_start,
+        "kills_attempted": len(kills), "killed_by_sigkill": killed,
+        "victims_forwarding_when_killed": sum(k["forwarding"] for k in kills),
+        "victims_killed_before_eal_init_done": sum(not k["eal_up"] for k in kills),
+        "server_events_client_1": events,
+        "mbufs_taken_back_total": sum(n for _, n in reclaims),
+        "before_pps": before_pps, "chaos_pps": chaos_pps, "fresh_client_after_pps": after_pps,
+        "after_over_before": after_pps / before_pps,
+        "control_fresh_server_pps": control_pps, "after_over_control": after_pps / control_pps,
+        "idle_free_plus_queued_before": idle_before[1] + idle_before[4],
+        "idle_free_plus_queued_after": idle_after[1] + idle_after[4],
+        "steady_free_plus_queued_before_median": statistics.median(s[1] + s[4] for s in steady_before) if steady_before else None,
+        "steady_free_plus_queued_after_median": statistics.median(s[1] + s[4] for s in steady_after) if steady_after else None,
+        "final_screen": {"free": final[1], "total": total, "ops": final[3], "queued": final[4]},
+        "final_free_plus_queued_equals_total": final[1] + final[4] == total,
+        "server_exit_status": rc,
+        "unexpected_victim_exits": [k for k in kills if not k["killed"]],
+        "fresh_client_failures": failures,
+        "kills": kills,
+        "pps_samples": [(t - t_origin, n) for t, n in samples],
+        "screens": [(t - t_origin, f, q) for t, f, _, _, q in screens(server)],
+        "reclaims": reclaims,
+        "phases": {"before": (t_b0 - t_origin, t_b1 - t_origin), "chaos": (t_c0 - t_origin, t_c1 - t_origin),
+                   "steady_after": (t_a0 - t_origin, t_a1 - t_origin),
+                   "fresh": (t_f0 - t_origin, t_f1 - t_origin) if t_f0 else (t_a1 - t_origin, t_a1 - t_origin),
+                   "end": t_end - t_origin},
+    }
+    log(f"chaos (seed {args.seed}): {killed} of {len(kills)} victims died by SIGKILL; "
+        f"{result['victims_killed_before_eal_init_done']} before their EAL was up, "
+        f"{result['victims_forwarding_when_killed']} while forwarding; server saw {events}")
+    log(f"  took back {result['mbufs_taken_back_total']} mbufs over {len(reclaims)} reclaims")
+    log(f"  pps: client 0 alone before {before_pps / 1e6:.2f} Mpps, during the kills {chaos_pps / 1e6:.2f} Mpps, "
+        f"fresh client 1 alone after {after_pps / 1e6:.2f} Mpps: after/before {after_pps / before_pps:.3f}; "
+        f"control (fresh server, no kills, right after) {control_pps / 1e6:.2f} Mpps: after/control {after_pps / control_pps:.3f}")
+    log(f"  free+queued, no client attached: before {result['idle_free_plus_queued_before']}, after "
+        f"{result['idle_free_plus_queued_after']} of {total}; with client 0 forwarding (median of screens): before "
+        f"{result['steady_free_plus_queued_before_median']}, after {result['steady_free_plus_queued_after_median']}")
+    log(f"  final screen: free {final[1]} + queued {final[4]} = {final[1] + final[4]} of {total} ({final[3]}): "
+        + ("nothing lost" if result["final_free_plus_queued_equals_total"] else "MBUFS LOST")
+        + f"; server exit status {rc}")
+    name = ("reliability-chaos" + ("-after-startup" if args.after_startup else "")
+            + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else ""))
+    for k in result["unexpected_victim_exits"]:
+        log(f"  victim not killed by the signal: {k}")
+    for f in failures:
+        log(f"  FRESH CLIENT {f['id']} DID NOT START (see docs/bench/{name}-failure.txt): {f['summary']}")
+    if failures:
+        with open(os.path.join(OUT, name + "-failure.txt"), "w") as f:
+            for x in failures:
+                f.write(f"=== fresh client {x['id']} ===\n{x['detail']}\n\n")
+            f.write("=== victims (times in s since the server started) ===\n")
+            for k in kills:
+                f.write(json.dumps({key: v for key, v in k.items() if key != "output"}) + "\n")
+    log("  victims (F forwarding, E EAL up, . neither, when killed): "
+        + "".join("F" if k["forwarding"] else "E" if k["eal_up"] else "." for k in kills))
+    with open(os.path.join(OUT, name + "-server.log"), "w") as f:
+        f.write(re.sub(r"\n{3,}", "\n\n", text))
+    save(name, args, result)
+    chart_chaos(result, os.path.join(OUT, name + ".png"))
+    return result
+
+
+# --- output ----------------------------------------------------------------------------------
+
+def save(name, args, result):
+    os.makedirs(OUT, exist_ok=True)
+    doc = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+           "command": " ".join([os.path.basename(sys.argv[0])] + sys.argv[1:]),
+           "loadavg_at_end": os.getloadavg(), "result": result}
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(doc, f, indent=1, default=str)
+
+
+def plt_or_none():
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        return plt
+    except ImportError:
+        log("matplotlib missing: no chart")
+        return None
+
+
+def chart_clients(runs, path):
+    plt = plt_or_none()
+    if not plt:
+        return
+    fig, ax = plt.subplots(figsize=(7, 4))
+    names = {"c": "C server + C clients", "swift": "Swift server + Swift clients"}
+    width = 0.38
+    for j, impl in enumerate(runs):
+        xs = [n + (j - 0.5) * width for n in (1, 2, 3)]
+        meds = [statistics.median(runs[impl][n]) / 1e6 for n in (1, 2, 3)]
+        ax.bar(xs, meds, width, label=names[impl])
+        for n, x in zip((1, 2, 3), xs):
+            ax.plot([x] * len(runs[impl][n]), [v / 1e6 for v in runs[impl][n]], "k.", ms=4)
+    ax.set_xticks([1, 2, 3], ["1 client", "2 clients", "3 clients"])
+    ax.set_ylabel("Mpps forwarded (bars: median; dots: rounds)")
+    ax.set_title("mp_server -l 0 + clients all on CPU 1 (net_null)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def chart_pool_ops(med, ops_list, path):
+    plt = plt_or_none()
+    if not plt:
+        return
+    kinds = [k for k in med[ops_list[0]]]
+    fig, axes = plt.subplots(1, len(kinds), figsize=(4 * len(kinds), 4), sharey=False)
+    for ax, k in zip(axes, kinds):
+        ns = sorted(med[ops_list[0]][k])
+        width = 0.8 / len(ops_list)
+        for j, ops in enumerate(ops_list):
+            ax.bar([n + (j - (len(ops_list) - 1) / 2) * width for n in ns], [med[ops][k][n] for n in ns], width, label=ops)
+        ax.set_xticks(ns, [str(n) for n in ns])
+        ax.set_xlabel("processes" if k == "symmetric_mp" else "clients")
+        ax.set_title(k if k == "symmetric_mp" else f"server/clients: {k}")
+    axes[0].set_ylabel("Mpps (median)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(ops_list), fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
+    fig.savefig(path, dpi=100)
+
+
+def chart_chaos(r, path):
+    plt = plt_or_none()
+    if not plt:
+        return
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    s = r["pps_samples"]
+    ts = [(s[i][0] + s[i + 1][0]) / 2 for i in range(len(s) - 1)]
+    pps = [(s[i + 1][1] - s[i][1]) / (s[i + 1][0] - s[i][0]) / 1e6 for i in range(len(s) - 1)]
+    a1.plot(ts, pps, lw=0.8)
+    a1.set_ylabel("Mpps forwarded (0.1 s)")
+    for k in r["kills"]:
+        a1.axvline(k["kill"], color="red" if k["forwarding"] else "orange", lw=0.4, alpha=0.6)
+    ph = r["phases"]
+    for name, color in (("before", "green"), ("steady_after", "green"), ("fresh", "blue")):
+        a1.axvspan(*ph[name], color=color, alpha=0.08)
+    a1.set_title(f"{r['killed_by_sigkill']} SIGKILLs of client 1 (red: while forwarding, orange: during start-up); "
+                 f"green: client 0 alone, blue: fresh client 1")
+    sc = r["screens"]
+    a2.plot([t for t, _, _ in sc], [f for _, f, _ in sc], ".-", label="free mbufs (server screen, 1/s)")
+    a2.plot([t for t, _, _ in sc], [f + q for _, f, q in sc], ".-", label="free + queued in client rings")
+    a2.axhline(r["final_screen"]["total"], color="gray", ls="--", lw=0.8, label=f"pool size {r['final_screen']['total']}")
+    for t, n in r["reclaims"]:
+        a2.plot([t], [r["final_screen"]["total"] - n], "rv", ms=3)
+    a2.plot([], [], "rv", ms=3, label="reclaim: pool size - mbufs taken back")
+    a2.set_ylabel("mbufs")
+    a2.set_xlabel("seconds since the server started")
+    a2.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["clients", "pool-ops", "chaos", "all"])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=2.0, help="measurement window")
+    ap.add_argument("--ops", default=",".join(ALL_OPS))
+    ap.add_argument("--kills", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--server-eal", default="", help="chaos: more EAL options for the server, e.g. '--legacy-mem -m 256'")
+    ap.add_argument("--after-startup", action="store_true",
+                    help="chaos: kill clients only once they forward (the delay counts from then)")
+    ap.add_argument("--no-lock", dest="lock", action="store_false")
+    ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build", "release"))
+    ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build", "c-samples"))
+    ap.add_argument("--c-ops-server", default="", help="C mp_server whose pool ops is $MP_POOL_OPS")
+    args = ap.parse_args()
+    global SWIFT_DIR
+    SWIFT_DIR = os.path.abspath(args.swift_dir)
+    bins = Binaries(args)
+    log(f"load average {os.getloadavg()}")
+    if args.what in ("clients", "all"):
+        bench_clients(args, bins)
+    if args.what in ("pool-ops", "all"):
+        bench_pool_ops(args, bins)
+    if args.what in ("chaos", "all"):
+        bench_chaos(args, bins)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
