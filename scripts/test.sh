@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "test: building"
 swift build --build-tests
+# Release builds of the client-server pair: the survival test compares their rates.
+swift build -c release --product mp_server
+swift build -c release --product mp_client
 bash scripts/build-c-samples.sh >/dev/null
 
 # One test at a time: multi-process tests busy-poll whole CPUs, and this machine has two.

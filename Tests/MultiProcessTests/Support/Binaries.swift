@@ -14,6 +14,13 @@ enum Binaries {
 
     static func swift(_ name: String) -> String { directory + "/" + name }
 
+    /// A Swift sample's release build (`swift build -c release`, which scripts/test.sh runs): for
+    /// the few checks of speed, which a debug build cannot show.
+    static func release(_ name: String) -> String? {
+        let path = packageRoot + "/.build/release/" + name
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
     /// The C samples, built from the dpdk-doc sources once per test run.
     static let cSamples: [String: String] = {
         let script = packageRoot + "/scripts/build-c-samples.sh"
