@@ -48,12 +48,18 @@ public struct ClientRegistry: @unchecked Sendable {
     let zone: UnsafeMutablePointer<cdpdk_cs_client_registry>
 
     /// Reserves the registry and records the owner mark's field. Server (primary) only.
-    public static func reserve(mark: MbufField) throws(DPDKError) -> ClientRegistry {
+    /// - Parameter clientsReturn: whether registered clients hand every packet back to the
+    ///   server through their return rings (`mp_server --reclaim`).
+    public static func reserve(mark: MbufField, clientsReturn: Bool) throws(DPDKError) -> ClientRegistry {
         let mz = try Memzone<cdpdk_cs_client_registry>.reserve(name: name)
         let registry = ClientRegistry(zone: mz.pointer)
         cdpdk_store32(registry.zone.pointer(to: \.mark_offset)!, mark.offset)
+        cdpdk_storeu32(registry.zone.pointer(to: \.clients_return)!, clientsReturn ? 1 : 0)
         return registry
     }
+
+    /// Whether registered clients hand every packet back to the server (`mp_server --reclaim`).
+    public var clientsReturn: Bool { cdpdk_loadu32(zone.pointer(to: \.clients_return)!) != 0 }
 
     /// Finds the registry of a Swift server; nil under a C server, which has none.
     public static func lookup() -> ClientRegistry? {

@@ -9,8 +9,9 @@ import MPCore
 /// This client's place in a Swift server's registry.
 struct Registration {
     let slot: ClientSlot
-    /// Where sent and refused packets go back to the server.
-    let returnPath: ReturnPath
+    /// Where sent and refused packets go back to the server, under `mp_server --reclaim`; nil
+    /// otherwise (the client frees them into the pool, as the C client does).
+    let returnPath: ReturnPath?
 
     /// How long to wait for the server: to take back a dead previous holder of the id, and to
     /// accept this one.
@@ -48,6 +49,7 @@ struct Registration {
             }
             usleep(1_000)
         }
+        guard registry.clientsReturn else { return Registration(slot: slot, returnPath: nil) }
         let ring: Ring
         do { ring = try Ring.lookup(name: ClientServer.returnRingName(clientID)) } catch {
             throw InitError(message: "Cannot get return ring \(ClientServer.returnRingName(clientID)): \(error)")

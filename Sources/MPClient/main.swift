@@ -56,7 +56,7 @@ func forward(eal: borrowing EAL, clientID: Int, fwd: ForwardingMode) -> Int32 {
     do {
         setup = try ClientSetup.attach(clientID: clientID)
         registration = try Registration.register(clientID: clientID, lcore: eal.mainLcore)
-        txBuffers = try setup.makeTxBuffers(returning: registration?.returnPath)
+        txBuffers = try setup.makeTxBuffers(returning: registration?.returnPath ?? nil)
     } catch {
         printError(error.message)
         return 1

@@ -37,6 +37,14 @@ extension Ring {
         return discarded
     }
 
+    /// Forgets a dequeue that a dead single consumer had started and not finished (head moved,
+    /// tail not): those entries stay in the ring for the next consumer.
+    ///
+    /// Safe only while no other thread dequeues from this ring.
+    public func unsafeForgetDequeueOfDeadConsumer() {
+        cdpdk_ring_forget_partial_dequeue(raw)
+    }
+
     /// Forgets an enqueue that a dead single producer had started and not finished (head moved,
     /// tail not): the entries it may have written were never published, and are still the dead
     /// process's. What it had published stays in the ring for the consumer.

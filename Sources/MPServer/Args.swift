@@ -11,6 +11,9 @@ struct ServerOptions {
     var numClients: Int
     /// How packets are spread over the clients (`--distribution`), round-robin by default.
     var distribution: DistributionMode = .roundRobin
+    /// `--reclaim`: registered clients hand every packet back, so that a client killed at any
+    /// instant loses nothing; it costs them speed (they write every mbuf), so it is off by default.
+    var reclaim = false
     /// The mbuf pool's mempool ops (`--pool-ops NAME`), checked against the EAL's list.
     var poolOps: String = ServerOptions.defaultPoolOps
     /// How long a registered client's heartbeat may stand still before it counts as stalled
@@ -38,17 +41,22 @@ private struct ServerArguments: ParsableArguments {
 
     @Option(name: .customLong("distribution"), help: "round-robin or flow")
     var distribution: String?
+
+    @Flag(name: .customLong("reclaim"), help: "clients hand every packet back: nothing lost when one dies")
+    var reclaim = false
 }
 
 extension ServerOptions {
     /// The C sample's usage text (`usage()` in args.c), less its `[-s NUM_SOCKETS]`, an option it never accepted.
     static func usage(program: String) -> String {
         """
-        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--distribution MODE] [--pool-ops NAME] [--stall-timeout MS]
+        \(program) [EAL options] -- -p PORTMASK -n NUM_CLIENTS [--distribution MODE] [--reclaim] [--pool-ops NAME] [--stall-timeout MS]
          -p PORTMASK: hexadecimal bitmask of ports to use
          -n NUM_CLIENTS: number of client processes to use
          --pool-ops NAME: mempool ops of the mbuf pool (default \(ServerOptions.defaultPoolOps))
          --stall-timeout MS: a registered client whose heartbeat stops this long gets no packets (default 1000)
+         --reclaim: registered clients hand every packet back, so that a client killed at any instant
+           loses nothing (slower clients: see docs/reliability.md)
          --distribution MODE: \(DistributionMode.valid) (default: round-robin): packet by packet, or
            by a symmetric flow hash that keeps both directions of a connection on one client
         """
@@ -79,6 +87,7 @@ extension ServerOptions {
             throw UsageError("application requires an even number of ports to use (port mask \(mask) selects \(ports.count))")
         }
         var options = ServerOptions(ports: ports, numClients: numClients)
+        options.reclaim = raw.reclaim
         if let text = raw.distribution {
             guard let mode = DistributionMode(rawValue: text) else {
                 throw UsageError("invalid --distribution '\(text)': must be one of \(DistributionMode.valid)")

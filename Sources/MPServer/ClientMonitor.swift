@@ -97,11 +97,13 @@ struct ClientMonitor: Sendable {
         guard publishPlan() else { return nil }
         // Packets queued for the id before the client registered stay for it, in order, but
         // marked as its own, so that they come back if it dies before taking them.
-        var queued = MbufBurst(capacity: rings[c].capacity + 1)
-        rings[c].dequeueBurst(into: &queued)
-        queued.setField(mark, to: ClientRegistry.markValue(client: c))
-        let ok = rings[c].enqueueAll(&queued)
-        assert(ok, "a ring takes back what it held")
+        if registry.clientsReturn {
+            var queued = MbufBurst(capacity: rings[c].capacity + 1)
+            rings[c].dequeueBurst(into: &queued)
+            queued.setField(mark, to: ClientRegistry.markValue(client: c))
+            let ok = rings[c].enqueueAll(&queued)
+            assert(ok, "a ring takes back what it held")
+        }
         slot.bumpGeneration()
         slot.setStatus(.alive)
         guard publishPlan() else { return nil }
@@ -141,19 +143,32 @@ struct ClientMonitor: Sendable {
             burst.setField(mark, to: 0)
             burst.free()
         }
-        // Everything in its ring carries its mark: drop the pointers, the mark search frees them.
-        _ = rings[c].unsafeDiscardAfterDeadConsumer()
-        let taken = pool.unsafeReclaim(marked: mark, value: ClientRegistry.markValue(client: c))
+        let taken: Int
+        var lost = ""
+        if registry.clientsReturn {
+            // Everything in its ring carries its mark: drop the pointers, the mark search frees them.
+            _ = rings[c].unsafeDiscardAfterDeadConsumer()
+            taken = pool.unsafeReclaim(marked: mark, value: ClientRegistry.markValue(client: c))
+        } else {
+            // Without --reclaim the client freed into the pool itself: what is queued for it can
+            // be taken back, what it held when it died (a burst, its TX buffers) cannot.
+            var queued = MbufBurst(capacity: rings[c].capacity + 1)
+            rings[c].unsafeForgetDequeueOfDeadConsumer()
+            rings[c].dequeueBurst(into: &queued)
+            taken = queued.free()
+            lost = " (what it held itself is lost: start the server with --reclaim to take everything back)"
+        }
         slot.reclaimed.add(UInt64(taken))
         slot.release()
         slot.setStatus(.vacant)
         _ = publishPlan()
-        serverLog("client \(c): \(why) (pid \(pid)); took back \(taken) mbufs it held or had queued; its share goes to the live clients until id \(c) returns")
+        serverLog("client \(c): \(why) (pid \(pid)); took back \(taken) mbufs it held or had queued\(lost); its share goes to the live clients until id \(c) returns")
     }
 
     /// Publishes the plan for the slots' current statuses and waits until the loop has it.
     private func publishPlan() -> Bool {
-        board.publish(DeliveryPlan(statuses: rings.indices.map { registry.slot($0).status }))
+        board.publish(DeliveryPlan(statuses: rings.indices.map { registry.slot($0).status },
+                                   clientsReturn: registry.clientsReturn))
     }
 }
 
@@ -164,8 +179,8 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
-/// One line on stderr for events the statistics screen would scroll away: client state changes
-/// and damage found in shared memory.
-func serverLog(_ line: String) {
-    Console.error("mp_server: " + line)
+/// One line in DPDK's log, type `mp_server` (`--log-level=mp_server:...`), for events the
+/// statistics screen would scroll away: client state changes and damage found in shared memory.
+func serverLog(_ line: String, level: Log.Level = .notice) {
+    log.log(level, line)
 }

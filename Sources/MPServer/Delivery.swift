@@ -30,11 +30,12 @@ struct DeliveryPlan {
         liveCount = clients
     }
 
-    /// The plan for the clients' current states.
-    init(statuses: [ClientStatus]) {
+    /// The plan for the clients' current states. Marks and return rings only when registered
+    /// clients hand their packets back (`--reclaim`).
+    init(statuses: [ClientStatus], clientsReturn: Bool) {
         for (c, status) in statuses.enumerated() {
             if status.receivesPackets { live[liveCount] = UInt8(c); liveCount += 1 }
-            if status == .alive || status == .stalled {
+            if clientsReturn && (status == .alive || status == .stalled) {
                 returning[returningCount] = UInt8(c)
                 returningCount += 1
                 marks[c] = ClientRegistry.markValue(client: c)

@@ -88,7 +88,7 @@ extension ServerState {
         }
         EthPort.checkAllPortsLinkStatus(ports)
         let rings = try initShmRings(clients: options.numClients)
-        let (registry, mark, returnRings) = try initRegistry(clients: options.numClients)
+        let (registry, mark, returnRings) = try initRegistry(clients: options.numClients, reclaim: options.reclaim)
         return ServerState(options: options, portInfo: portInfo, pool: pool, ports: ports,
                            rxQueues: rxQueues, rings: rings, returnRings: returnRings,
                            registry: registry, mark: mark)
@@ -96,10 +96,10 @@ extension ServerState {
 
     /// The client registry, the owner mark and one return ring per client: what lets the server
     /// take back everything a registered client held when it dies.
-    static func initRegistry(clients: Int) throws(InitError) -> (ClientRegistry, MbufField, [Ring]) {
+    static func initRegistry(clients: Int, reclaim: Bool) throws(InitError) -> (ClientRegistry, MbufField, [Ring]) {
         do {
             let mark = try MbufField.register(name: ClientRegistry.markFieldName)
-            let registry = try ClientRegistry.reserve(mark: mark)
+            let registry = try ClientRegistry.reserve(mark: mark, clientsReturn: reclaim)
             var returnRings: [Ring] = []
             for i in 0..<clients {
                 returnRings.append(try Ring.create(name: ClientServer.returnRingName(i), count: Sizes.returnRingSize,

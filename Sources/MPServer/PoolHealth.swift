@@ -28,7 +28,7 @@ final class PoolHealth: Sendable {
         if report {
             damaged.store(true, ordering: .relaxed)
             serverLog("ERROR: the mbuf pool's ring (\(pool.mempool.opsName)) has been stuck mid-operation for 300 ms (\(now)): "
-                      + "a process died inside it; its users will wait forever. Restart the group.")
+                      + "a process died inside it; its users will wait forever. Restart the group.", level: .error)
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// for an id another client holds. The free-mbuf count the server prints at exit is the proof
 /// that nothing leaked: on net_null no mbuf is in flight once everything has stopped.
 extension MultiProcess.ClientServerTests {
-    /// 20 SIGKILLs of clients at random instants of their work under full load (handing packets
+    /// With `--reclaim`: 20 SIGKILLs of clients at random instants of their work under full load (handing packets
     /// back, transmitting, dequeuing, registering): afterwards every mbuf is back and a fresh
     /// client forwards as fast as before. Kills inside `rte_eal_init` are left to the benchmark
     /// (`scripts/bench-reliability.sh chaos`): DPDK 22.11 cannot recover a process killed while
@@ -17,7 +17,7 @@ extension MultiProcess.ClientServerTests {
         let serverBinary = try #require(Binaries.release("mp_server"), "build release first: swift build -c release (scripts/test.sh does)")
         let clientBinary = try #require(Binaries.release("mp_client"), "build release first: swift build -c release (scripts/test.sh does)")
         try await DPDKGroup.with("cs_chaos") { group in
-            let server = try await startServer(group, binary: serverBinary, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1"])
+            let server = try await startServer(group, binary: serverBinary, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1", "--reclaim"])
             let before = try await rates(group, client: clientBinary).sorted()[1] // the median of three
             for i in 0..<20 {
                 let victim = try RunningProcess(clientBinary,
@@ -69,7 +69,7 @@ extension MultiProcess.ClientServerTests {
     /// goes on; once the holder is killed, the id is free again within moments.
     @Test func idHeldByALiveClientIsRefused() async throws {
         try await DPDKGroup.with("cs_dupid") { group in
-            let server = try await startServer(group, lcores: ["-l", "0"])
+            let server = try await startServer(group, lcores: ["-l", "0"], app: ["-p", "3", "-n", "2", "--reclaim"])
             let holder = try await startClient(group, id: 0, lcores: "2@1")
             let second = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "3@1", "--proc-type=secondary", "--", "-n", "0"])
             #expect(try await second.waitForExit() == 1)

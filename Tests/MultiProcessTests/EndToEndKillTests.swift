@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 extension MultiProcess.EndToEndTests {
-    /// TCP through mp_server and two clients on net_tap (one RX and one TX queue per client on
+    /// TCP through mp_server (`--reclaim`) and two clients on net_tap (one RX and one TX queue per client on
     /// each tap), and one client killed with SIGKILL in the middle of the transfer: the transfer
     /// goes on through the other client, and once everything is quiet again every mbuf is where
     /// it was before the traffic (free, or held by the taps' RX queues): none lost.
@@ -11,7 +11,7 @@ extension MultiProcess.EndToEndTests {
         try await DPDKGroup.with("e2e_cskill") { group in
             try await TapLink.with("ck") { link in
                 let server = try Self.start("mp_server", ["-l", "0-1"] + group.eal + Self.quiet + link.vdevs
-                                            + ["--", "-p", "3", "-n", "2"], label: "mp_server")
+                                            + ["--", "-p", "3", "-n", "2", "--reclaim"], label: "mp_server")
                 try await server.waitForLine("APP: Finished Process Init.", timeout: 20)
                 var clients: [RunningProcess] = []
                 for (id, lcores) in ["2@1", "3@1"].enumerated() {

@@ -351,7 +351,7 @@ struct cdpdk_cs_client_slot {
 
 struct cdpdk_cs_client_registry {
     volatile int32_t mark_offset;  /* the owner mark: mbuf dynamic field offset (server) */
-    volatile uint32_t max_clients;
+    volatile uint32_t clients_return; /* 1: clients hand every packet back (mp_server --reclaim) */
     uint8_t pad[56];
     struct cdpdk_cs_client_slot slot[CDPDK_CS_MAX_CLIENTS];
 };
