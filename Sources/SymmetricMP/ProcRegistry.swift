@@ -52,7 +52,6 @@ struct ProcRegistry: @unchecked Sendable {
             }
             predecessor = holder // dead, or exited: take it over from that value
         }
-        let priorStart = slot.pointee.start_time
         slot.pointee.start_time = myStart
         let held = slot.pointee.device_held
         if held < 0 {
@@ -66,7 +65,6 @@ struct ProcRegistry: @unchecked Sendable {
             if held == 0 { _ = pool.unsafeRebuildUnused() }
             return
         }
-        _ = priorStart
         if held == 0, let missing = pool.unsafeRebuildUnused() {
             say("proc-id \(procID): process \(predecessor) had died; pool \(pool.mempool.name) rebuilt, \(missing) mbufs it held taken back")
         } else {
