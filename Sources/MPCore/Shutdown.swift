@@ -5,12 +5,17 @@ import Glibc
 ///
 /// DPDK functions are not async-signal-safe, so the handler does nothing but store to an atomic
 /// (a C int, `cdpdk_stop_flag`); datapath loops poll `Shutdown.requested` (a relaxed load) once
-/// per burst and leave at a burst boundary, which keeps every counter exact.
+/// per burst and leave at a burst boundary, which keeps every counter exact. A second SIGINT or
+/// SIGTERM ends a process that has not stopped by then at once (exit status 128 + the signal).
 public enum Shutdown {
     /// Routes SIGINT and SIGTERM to the stop flag. Call once, before starting lcores.
     public static func installHandlers() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { signum in
+            // A second signal after a stop was requested: the process is stuck somewhere that
+            // does not check the flag (a DPDK call that never returns). End it, as a shell user
+            // pressing Ctrl-C twice expects; _exit is async-signal-safe.
+            if cdpdk_stop_requested() != 0 { _exit(128 + signum) }
             cdpdk_set_stop(signum)
         }
         sigemptyset(&action.sa_mask)
