@@ -23,7 +23,9 @@ extension MultiProcess.ClientServerTests {
                 let victim = try RunningProcess(clientBinary,
                                                 group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--", "-n", "0"],
                                                 name: "victim \(i)")
-                try await victim.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
+                // A generous deadline: a start-up now and then waits seconds for the primary's
+                // multi-process channel (not what this test is about).
+                try await victim.waitForLine("Finished Process Init.", timeout: 30) { $0.contains("Finished Process Init.") }
                 try await Task.sleep(for: .milliseconds(Int(rng.next() % 300)))
                 victim.signal(SIGKILL)
                 #expect(try await victim.waitForExit() == 128 + SIGKILL, "seed \(seed)")
