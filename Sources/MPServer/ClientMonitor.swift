@@ -139,10 +139,7 @@ struct ClientMonitor: Sendable {
         let returnRing = returnRings[c]
         returnRing.unsafeForgetEnqueueOfDeadProducer()
         var burst = MbufBurst(capacity: 64)
-        while returnRing.dequeueBurst(into: &burst) > 0 {
-            burst.setField(mark, to: 0)
-            burst.free()
-        }
+        while freeGivenBack(from: returnRing, using: &burst, mark: mark) {}
         let taken: Int
         var lost = ""
         if registry.clientsReturn {

@@ -105,10 +105,7 @@ struct Forwarder {
             // What registered clients gave back: unmarked, then freed here, the one process
             // that never dies inside the pool.
             for r in 0..<plan.returningCount {
-                if returnRings[Int(plan.returning[r])].dequeueBurst(into: &returned) > 0 {
-                    returned.setField(mark, to: 0)
-                    returned.free()
-                }
+                _ = freeGivenBack(from: returnRings[Int(plan.returning[r])], using: &returned, mark: mark)
             }
             queue &+= 1
             if Int(queue) == rxQueues[portIndex] {
@@ -126,10 +123,7 @@ struct Forwarder {
         for (c, ring) in returnRings.enumerated() {
             let status = registry.slot(c).status
             guard status == .alive || status == .stalled else { continue }
-            while ring.dequeueBurst(into: &returned) > 0 {
-                returned.setField(mark, to: 0)
-                returned.free()
-            }
+            while freeGivenBack(from: ring, using: &returned, mark: mark) {}
         }
     }
 
@@ -154,4 +148,14 @@ struct Forwarder {
         share.setField(mark, to: 0)
         counters.rxDrop[c].add(UInt64(truncatingIfNeeded: share.free()))
     }
+}
+
+/// Takes one burst of what a registered client gave back from its return ring, clears the owner
+/// marks (every free of a marked mbuf must) and frees it. Returns whether there was any.
+@inline(__always)
+func freeGivenBack(from ring: Ring, using burst: inout MbufBurst, mark: MbufField) -> Bool {
+    guard ring.dequeueBurst(into: &burst) > 0 else { return false }
+    burst.setField(mark, to: 0)
+    burst.free()
+    return true
 }
