@@ -52,7 +52,7 @@ public struct ClientRegistry: @unchecked Sendable {
     ///   server through their return rings (`mp_server --reclaim`).
     public static func reserve(mark: MbufField, clientsReturn: Bool) throws(DPDKError) -> ClientRegistry {
         let mz = try Memzone<cdpdk_cs_client_registry>.reserve(name: name)
-        let registry = ClientRegistry(zone: mz.pointer)
+        let registry = ClientRegistry(zone: mz.unsafePointer)
         cdpdk_store32(registry.zone.pointer(to: \.mark_offset)!, mark.offset)
         cdpdk_storeu32(registry.zone.pointer(to: \.clients_return)!, clientsReturn ? 1 : 0)
         return registry
@@ -64,7 +64,7 @@ public struct ClientRegistry: @unchecked Sendable {
     /// Finds the registry of a Swift server; nil under a C server, which has none.
     public static func lookup() -> ClientRegistry? {
         guard let mz = try? Memzone<cdpdk_cs_client_registry>.lookup(name: name) else { return nil }
-        return ClientRegistry(zone: mz.pointer)
+        return ClientRegistry(zone: mz.unsafePointer)
     }
 
     /// The owner mark's field.

@@ -32,7 +32,7 @@ public struct ClientStatsZone: Sendable {
 
     private func field(_ client: Int, _ index: Int) -> SharedCounter {
         precondition(client >= 0 && client < ClientServer.maxClients)
-        let base = UnsafeMutableRawPointer(zone.pointer).assumingMemoryBound(to: UInt64.self)
+        let base = UnsafeMutableRawPointer(zone.unsafePointer).assumingMemoryBound(to: UInt64.self)
         return SharedCounter(unsafeAddress: base + client * (Self.lineBytes / 8) + index)
     }
 

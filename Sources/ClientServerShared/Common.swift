@@ -37,7 +37,7 @@ public struct PortInfo: @unchecked Sendable {
     public static func reserve(ports: [PortID]) throws(DPDKError) -> PortInfo {
         precondition(ports.count <= ClientServer.maxPorts)
         let mz = try RawMemzone.reserve(name: ClientServer.portInfoName, byteCount: cdpdk_cs_port_info_size)
-        let info = PortInfo(zone: mz.pointer)
+        let info = PortInfo(zone: mz.unsafePointer)
         let ids = cdpdk_cs_port_ids(info.zone)!
         for (i, p) in ports.enumerated() { ids[i] = p.rawValue }
         cdpdk_cs_set_num_ports(info.zone, UInt16(ports.count))
@@ -48,7 +48,7 @@ public struct PortInfo: @unchecked Sendable {
     /// - Throws: `DPDKError` when there is none, or it records more ports than it can hold.
     public static func lookup() throws(DPDKError) -> PortInfo {
         let mz = try RawMemzone.lookup(name: ClientServer.portInfoName, byteCount: cdpdk_cs_port_info_size)
-        let info = PortInfo(zone: mz.pointer)
+        let info = PortInfo(zone: mz.unsafePointer)
         let n = cdpdk_cs_num_ports(info.zone)
         guard Int(n) <= ClientServer.maxPorts else {
             throw DPDKError(code: EINVAL, attempted: "reading \(ClientServer.portInfoName) (\(n) ports recorded)")

@@ -14,7 +14,7 @@ enum StopReason {
 /// (`io`: unchanged, as the C client), send it out of the port paired with the one it arrived on through a 32-packet TX buffer, and flush the buffers when the ring
 /// comes up empty. TX and TX drops are counted in this client's slot of the port info.
 struct ClientForwarder: ~Copyable {
-    let ring: Ring
+    let ring: Ring<Mbuf>
     /// By input port id: position of the output port (see `ClientSetup.outputOf`).
     let outputOf: [Int]
     /// `tx_stats[client].tx[port]`, by position.

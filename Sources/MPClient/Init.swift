@@ -10,7 +10,7 @@ struct InitError: Error {
 /// What the client found in shared memory and set up for itself.
 struct ClientSetup {
     let clientID: Int
-    let ring: Ring
+    let ring: Ring<Mbuf>
     let pool: PacketPool
     let portInfo: PortInfo
     /// The ports in `port_info.id[]` order.
@@ -24,9 +24,9 @@ struct ClientSetup {
     /// Looks up the client's ring, the mbuf pool and the port info, and pairs the ports.
     static func attach(clientID: Int) throws(InitError) -> ClientSetup {
         guard EthPort.availableCount > 0 else { throw InitError(message: "No Ethernet ports - bye") }
-        let ring: Ring
+        let ring: Ring<Mbuf>
         do {
-            ring = try Ring.lookup(name: ClientServer.clientRingName(clientID))
+            ring = try Ring<Mbuf>.lookup(name: ClientServer.clientRingName(clientID))
         } catch {
             throw InitError(message: "Cannot get RX ring \(ClientServer.clientRingName(clientID)) - is the server running with more than \(clientID) clients?")
         }

@@ -50,8 +50,8 @@ struct Registration {
             usleep(1_000)
         }
         guard registry.clientsReturn else { return Registration(slot: slot, returnPath: nil) }
-        let ring: Ring
-        do { ring = try Ring.lookup(name: ClientServer.returnRingName(clientID)) } catch {
+        let ring: Ring<Mbuf>
+        do { ring = try Ring<Mbuf>.lookup(name: ClientServer.returnRingName(clientID)) } catch {
             throw InitError(message: "Cannot get return ring \(ClientServer.returnRingName(clientID)): \(error)")
         }
         return Registration(slot: slot, returnPath: ReturnPath(ring: ring, mark: registry.mark))

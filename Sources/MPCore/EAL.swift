@@ -11,6 +11,12 @@ public enum ProcessRole: Sendable, CustomStringConvertible {
 
 /// The DPDK Environment Abstraction Layer of this process: initialised once, cleaned up once.
 ///
+/// The usual way in is `EAL.run(arguments:_:)`, which cleans up when its body returns: packets,
+/// TX buffers and pool buffers made inside the body are move-only and cannot be returned from it,
+/// so they end before DPDK's memory goes away. One that escapes anyway (stored in a global, say)
+/// traps with a message when it is freed after the cleanup, instead of writing into memory that
+/// is no longer mapped.
+///
 /// `EAL(arguments:)` runs `rte_eal_init` on the EAL part of the command line and keeps the
 /// application's own arguments (those after `--`) in `applicationArguments`, with the program
 /// name first, as the C samples see `argv` after `argc -= ret`. The value is move-only:
@@ -51,8 +57,30 @@ public struct EAL: ~Copyable, Sendable {
         // of argv, consumed "--", and set argv[consumed] to the program name.
         applicationArguments = argv[Int(consumed)..<arguments.count].map { String(cString: $0!) }
         files = RuntimeFiles(ealArguments: arguments)
+        cdpdk_set_eal_up(1)
         // With --in-memory and no telemetry the runtime dir stays empty: leave nothing on disk.
         rmdir(files.runtimeDir)
+    }
+
+    /// Initialises the EAL, runs `body` with it, and cleans up when `body` returns or throws:
+    /// the scope outside which no DPDK object of this process may live.
+    ///
+    /// Values `body` returns must be copyable, so no packet, TX buffer or pool buffer can leave
+    /// it. If `body` returns an `Int32`, that is the exit status used should DPDK's cleanup stall
+    /// (see `cleanup(exitStatus:)`).
+    /// - Throws: the `DPDKError` of a failed start, or what `body` throws (after the cleanup).
+    public static func run<R>(arguments: [String] = CommandLine.arguments,
+                              _ body: (borrowing EAL) throws -> R) throws -> R {
+        let eal = try EAL(arguments: arguments)
+        let result: R
+        do {
+            result = try body(eal)
+        } catch {
+            eal.cleanup(exitStatus: 1)
+            throw error
+        }
+        eal.cleanup(exitStatus: (result as? Int32) ?? 0)
+        return result
     }
 
     /// Waits for the worker lcores, releases the EAL's resources (`rte_eal_cleanup`) and, if no
@@ -70,6 +98,7 @@ public struct EAL: ~Copyable, Sendable {
 
     deinit {
         rte_eal_mp_wait_lcore()
+        cdpdk_set_eal_up(0)
         CleanupWatchdog.cleanup(exitStatus: exitStatus)
         files.removeUnused()
     }

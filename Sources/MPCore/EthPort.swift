@@ -38,7 +38,7 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
     /// Creates a port backed by rings (`rte_eth_from_rings`, the net_ring driver): what is
     /// enqueued on an RX ring arrives on that RX queue, and what is sent on a TX queue lands in
     /// that TX ring. Exact packets in and out, with no device: for tests and for wiring stages.
-    public static func fromRings(name: String, rx: [Ring], tx: [Ring], socket: SocketID = .current) throws(DPDKError) -> EthPort {
+    public static func fromRings(name: String, rx: [Ring<Mbuf>], tx: [Ring<Mbuf>], socket: SocketID = .current) throws(DPDKError) -> EthPort {
         let rxRings: [OpaquePointer?] = rx.map { $0.raw }
         let txRings: [OpaquePointer?] = tx.map { $0.raw }
         let id = rte_eth_from_rings(name, rxRings, UInt32(rx.count), txRings, UInt32(tx.count), UInt32(bitPattern: socket.rawValue))

@@ -11,7 +11,12 @@ import CDPDK
     /// Takes ownership of a raw mbuf. Internal: raw pointers stay inside MPCore.
     @inlinable init(owning raw: OpaquePointer) { self.raw = raw }
 
-    @inlinable deinit { rte_pktmbuf_free(raw) }
+    @inlinable deinit {
+        // One relaxed load of a C global: an mbuf freed after rte_eal_cleanup would write into
+        // memory that is no longer mapped.
+        if _slowPath(cdpdk_eal_is_up() == 0) { outlivedEAL("an Mbuf") }
+        rte_pktmbuf_free(raw)
+    }
 
     /// Gives up ownership without freeing: the caller now owns the raw mbuf.
     @inlinable consuming func release() -> OpaquePointer {
@@ -77,7 +82,10 @@ public struct MbufBurst: ~Copyable {
     }
 
     deinit {
-        if end > head { rte_pktmbuf_free_bulk(slots + head, UInt32(end - head)) }
+        if end > head {
+            if cdpdk_eal_is_up() == 0 { outlivedEAL("an MbufBurst holding packets") }
+            rte_pktmbuf_free_bulk(slots + head, UInt32(end - head))
+        }
         slots.deallocate()
     }
 
@@ -152,4 +160,11 @@ extension Mbuf {
     /// The first segment's data (`rte_pktmbuf_mtod`), for MPCore's packet rewriters
     /// (`ForwardingEngine`). Internal: raw pointers stay inside MPCore.
     @inlinable var data: UnsafeMutableRawPointer { cdpdk_mbuf_data(raw).unsafelyUnwrapped }
+}
+
+/// Stops the process with a clear message when an object that frees into DPDK's shared memory
+/// outlives the EAL (see `EAL.run`).
+@usableFromInline @inline(never)
+func outlivedEAL(_ what: StaticString) -> Never {
+    fatalError("MPCore: \(what) was freed after the EAL's cleanup; packets, TX buffers and pool buffers must end inside EAL.run")
 }

@@ -42,8 +42,13 @@ public struct Mempool: @unchecked Sendable {
     /// `ring_mp_mc`, `ring_mt_rts`, `stack`, ...
     public var opsName: String { String(cString: cdpdk_mempool_ops_of(raw)) }
 
-    /// The pool's common store, when it is a ring (the `ring_*` ops): for health checks.
-    public var ring: Ring? { cdpdk_mempool_ring(raw).map { Ring(raw: $0) } }
+    /// The pool's common store, when it is a ring (the `ring_*` ops). Internal: its entries are
+    /// bare objects of the pool, not owned values of any type.
+    var storeRing: OpaquePointer? { cdpdk_mempool_ring(raw) }
+
+    /// Head and tail positions of the pool's common store, when it is a ring (the `ring_*` ops):
+    /// a health check sees there an operation that a process died inside and never finished.
+    public var storePositions: RingPositions? { storeRing.map(RingPositions.init) }
 
     /// The mempool ops names this process can create pools with, in registration order (the
     /// order is the ops index, which must agree between the processes that share a pool). Valid
@@ -75,7 +80,10 @@ public struct PoolBuffer: ~Copyable {
         self.pool = pool
     }
 
-    deinit { rte_mempool_put(pool.raw, pointer) }
+    deinit {
+        if cdpdk_eal_is_up() == 0 { outlivedEAL("a PoolBuffer") }
+        rte_mempool_put(pool.raw, pointer)
+    }
 
     /// Gives up ownership without returning the object to its pool.
     consuming func release() -> UnsafeMutableRawPointer {
@@ -110,9 +118,25 @@ public struct PoolBuffer: ~Copyable {
 }
 
 /// A named pool of packet mbufs (`rte_pktmbuf_pool_create`), shared by all processes of a group.
+///
+/// Its objects leave it only as `Mbuf`s: the underlying `Mempool` is not public, so no code can
+/// take an mbuf out as a raw `PoolBuffer` and write over its header.
 public struct PacketPool: @unchecked Sendable {
-    /// The underlying mempool (name, counts).
-    public let mempool: Mempool
+    /// The underlying mempool.
+    let mempool: Mempool
+
+    /// The pool's name.
+    public var name: String { mempool.name }
+    /// Number of mbufs the pool holds in all.
+    public var size: Int { mempool.size }
+    /// Mbufs currently free, including those in per-lcore caches (`rte_mempool_avail_count`).
+    public var availableCount: Int { mempool.availableCount }
+    /// Mbufs currently taken (`rte_mempool_in_use_count`).
+    public var inUseCount: Int { mempool.inUseCount }
+    /// The mempool ops the pool was made with (`ring_mt_rts`, `ring_mp_mc`, `stack`, ...).
+    public var opsName: String { mempool.opsName }
+    /// Head and tail positions of the pool's ring, for ring-backed ops (see `Mempool.storePositions`).
+    public var storePositions: RingPositions? { mempool.storePositions }
 
     /// Creates a packet pool. Primary only.
     /// - Parameters:

@@ -2,12 +2,16 @@ import CDPDK
 
 /// A named block of shared memory holding one `Value` (`struct rte_memzone *`).
 ///
-/// `Value` must be a plain C struct (from CDPDK) whose layout every process agrees on. The primary
-/// reserves and zeroes it; secondaries look it up. Memzones are never freed before the EAL is.
-public struct Memzone<Value>: @unchecked Sendable {
-    /// The memzone's memory. Shared with other processes: use the counter helpers for fields
-    /// that another process writes.
-    public let pointer: UnsafeMutablePointer<Value>
+/// `Value` must be plain bits (`BitwiseCopyable`: a C struct, an integer, a tuple of them) whose
+/// layout every process agrees on, whatever language it is written in: a Swift class, string or
+/// array holds pointers into one process's private memory and means nothing to another. The
+/// primary reserves and zeroes it; secondaries look it up. Memzones are never freed before the
+/// EAL is.
+public struct Memzone<Value: BitwiseCopyable>: @unchecked Sendable {
+    /// The memzone's memory. Unsafe: other processes read and write it concurrently, so use the
+    /// shared counter and atomic helpers for any field that another process writes, and never
+    /// keep the pointer past the EAL's cleanup.
+    public let unsafePointer: UnsafeMutablePointer<Value>
 
     /// Reserves and zeroes a memzone the size of `Value` (`rte_memzone_reserve`). Primary only.
     public static func reserve(name: String, socket: SocketID = .current) throws(DPDKError) -> Memzone {
@@ -21,7 +25,7 @@ public struct Memzone<Value>: @unchecked Sendable {
     }
 
     private init(_ raw: RawMemzone) {
-        pointer = UnsafeMutableRawPointer(raw.pointer).assumingMemoryBound(to: Value.self)
+        unsafePointer = UnsafeMutableRawPointer(raw.unsafePointer).assumingMemoryBound(to: Value.self)
     }
 }
 

@@ -7,8 +7,9 @@ import CDPDK
 /// memory as an `OpaquePointer` and their size comes from the shim. The primary reserves and
 /// zeroes it; secondaries look it up. Memzones are never freed before the EAL is.
 public struct RawMemzone: @unchecked Sendable {
-    /// The memzone's memory, as the opaque struct pointer the shim's accessors take.
-    public let pointer: OpaquePointer
+    /// The memzone's memory, as the opaque struct pointer the shim's accessors take. Unsafe:
+    /// shared with other processes, and invalid after the EAL's cleanup.
+    public let unsafePointer: OpaquePointer
     /// The size asked for at reservation (the memzone may be larger).
     public let byteCount: Int
 
@@ -19,7 +20,7 @@ public struct RawMemzone: @unchecked Sendable {
         }
         let addr = cdpdk_memzone_addr(mz)!
         addr.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
-        return RawMemzone(pointer: OpaquePointer(addr), byteCount: byteCount)
+        return RawMemzone(unsafePointer: OpaquePointer(addr), byteCount: byteCount)
     }
 
     /// Finds a memzone the primary reserved (`rte_memzone_lookup`).
@@ -29,6 +30,6 @@ public struct RawMemzone: @unchecked Sendable {
         guard cdpdk_memzone_len(mz) >= byteCount else {
             throw DPDKError(code: EINVAL, attempted: "looking up memzone \(name) (smaller than expected)")
         }
-        return RawMemzone(pointer: OpaquePointer(cdpdk_memzone_addr(mz)!), byteCount: byteCount)
+        return RawMemzone(unsafePointer: OpaquePointer(cdpdk_memzone_addr(mz)!), byteCount: byteCount)
     }
 }

@@ -5,23 +5,25 @@ import CDPDK
 // died, and that the dead process was the only user of one side of a ring, undo its half-done
 // operations and recover the mbufs it held. None of them is safe while that side is in use.
 
-extension Ring {
-    /// Head and tail of the producer and consumer sides: a diagnostic view of the ring.
-    public struct Positions: Equatable, Sendable, CustomStringConvertible {
-        public let producerHead: UInt32, producerTail: UInt32
-        public let consumerHead: UInt32, consumerTail: UInt32
-        /// True when a producer or consumer moved its head and has not (yet) moved its tail.
-        public var hasOperationInProgress: Bool { producerHead != producerTail || consumerHead != consumerTail }
-        public var description: String {
-            "prod \(producerHead)/\(producerTail) cons \(consumerHead)/\(consumerTail)"
-        }
+/// Head and tail of a ring's producer and consumer sides: a diagnostic view.
+public struct RingPositions: Equatable, Sendable, CustomStringConvertible {
+    public let producerHead: UInt32, producerTail: UInt32
+    public let consumerHead: UInt32, consumerTail: UInt32
+    /// True when a producer or consumer moved its head and has not (yet) moved its tail.
+    public var hasOperationInProgress: Bool { producerHead != producerTail || consumerHead != consumerTail }
+    public var description: String {
+        "prod \(producerHead)/\(producerTail) cons \(consumerHead)/\(consumerTail)"
     }
 
-    /// The ring's head and tail positions now.
-    public var positions: Positions {
-        Positions(producerHead: cdpdk_ring_prod_head(raw), producerTail: cdpdk_ring_prod_tail(raw),
-                  consumerHead: cdpdk_ring_cons_head(raw), consumerTail: cdpdk_ring_cons_tail(raw))
+    init(_ ring: OpaquePointer) {
+        producerHead = cdpdk_ring_prod_head(ring); producerTail = cdpdk_ring_prod_tail(ring)
+        consumerHead = cdpdk_ring_cons_head(ring); consumerTail = cdpdk_ring_cons_tail(ring)
     }
+}
+
+extension Ring where Element: ~Copyable {
+    /// The ring's head and tail positions now.
+    public var positions: RingPositions { RingPositions(raw) }
 
     /// Empties a single-consumer ring whose consumer has died, forgetting a dequeue it had
     /// started (the entries it had copied out are in the dead process's hands: recover those by
@@ -101,7 +103,7 @@ extension PacketPool {
     /// mbufs (an RX queue that pre-allocates, such as net_tap's, does): those would be freed
     /// under the device.
     public func unsafeRebuildUnused() -> Int? {
-        guard mempool.ring != nil else { return nil }
+        guard mempool.storeRing != nil else { return nil }
         let missing = mempool.size - mempool.availableCount
         var objects: [UnsafeMutableRawPointer?] = []
         objects.reserveCapacity(mempool.size)

@@ -9,14 +9,14 @@ import CDPDK
 /// which the lender can repair, and the mbufs it held, which the lender finds by their owner
 /// mark. Each mbuf comes back with one reference, the lender's, whatever the device did with it.
 public struct ReturnPath: Sendable {
-    public let ring: Ring
+    public let ring: Ring<Mbuf>
     /// The owner mark the lender wrote; cleared here only if a packet must be freed locally.
     public let mark: MbufField
 
     /// - Parameters:
     ///   - ring: the lender's return ring for this process; the lender is the primary process.
     ///   - mark: the owner mark's field.
-    public init(ring: Ring, mark: MbufField) {
+    public init(ring: Ring<Mbuf>, mark: MbufField) {
         self.ring = ring
         self.mark = mark
     }

@@ -46,6 +46,7 @@ public struct TxBuffer: ~Copyable {
     }
 
     deinit {
+        if count > 0 && cdpdk_eal_is_up() == 0 { outlivedEAL("a TxBuffer holding packets") }
         if let returnPath {
             returnPath.giveBack(cdpdk_eth_tx_buffer_pkts(raw), count: count, drops: drops)
             cdpdk_eth_tx_buffer_clear(raw)

@@ -9,8 +9,8 @@ import MPCore
 /// delivery plans; the forwarding loop only reads them.
 struct ClientMonitor: Sendable {
     let registry: ClientRegistry
-    let rings: [Ring]
-    let returnRings: [Ring]
+    let rings: [Ring<Mbuf>]
+    let returnRings: [Ring<Mbuf>]
     let pool: PacketPool
     let mark: MbufField
     let board: DeliveryBoard

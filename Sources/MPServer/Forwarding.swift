@@ -20,8 +20,8 @@ struct Forwarder {
     let ports: [EthPort]
     /// RX queues by port position.
     let rxQueues: [Int]
-    let rings: [Ring]
-    let returnRings: [Ring]
+    let rings: [Ring<Mbuf>]
+    let returnRings: [Ring<Mbuf>]
     /// `ports->rx_stats.rx[i]`, by position in `ports`.
     let portRx: [SharedCounter]
     let clients: ClientCounters
@@ -131,7 +131,7 @@ struct Forwarder {
     /// re-marked for each; if none has room, free it (unmarked first, as every free of a marked
     /// mbuf must be) and count it as the first client's rx_drop. Out of line: rare.
     @inline(never)
-    func spill(from position: Int, _ share: inout MbufBurst, plan: DeliveryPlan, rings: [Ring],
+    func spill(from position: Int, _ share: inout MbufBurst, plan: DeliveryPlan, rings: [Ring<Mbuf>],
                counters: ClientCounters) {
         let count = share.count
         var step = 1
@@ -153,7 +153,7 @@ struct Forwarder {
 /// Takes one burst of what a registered client gave back from its return ring, clears the owner
 /// marks (every free of a marked mbuf must) and frees it. Returns whether there was any.
 @inline(__always)
-func freeGivenBack(from ring: Ring, using burst: inout MbufBurst, mark: MbufField) -> Bool {
+func freeGivenBack(from ring: Ring<Mbuf>, using burst: inout MbufBurst, mark: MbufField) -> Bool {
     guard ring.dequeueBurst(into: &burst) > 0 else { return false }
     burst.setField(mark, to: 0)
     burst.free()

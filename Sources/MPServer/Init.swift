@@ -51,9 +51,9 @@ struct ServerState {
     /// devices which want as many RX as TX queues (net_tap) work with any number of clients.
     /// The loop polls them all.
     let rxQueues: [Int]
-    let rings: [Ring]
+    let rings: [Ring<Mbuf>]
     /// Client `i` gives its packets back on `returnRings[i]` (registered Swift clients only).
-    let returnRings: [Ring]
+    let returnRings: [Ring<Mbuf>]
     let registry: ClientRegistry
     /// The owner mark: which client an mbuf was handed to.
     let mark: MbufField
@@ -96,13 +96,13 @@ extension ServerState {
 
     /// The client registry, the owner mark and one return ring per client: what lets the server
     /// take back everything a registered client held when it dies.
-    static func initRegistry(clients: Int, reclaim: Bool) throws(InitError) -> (ClientRegistry, MbufField, [Ring]) {
+    static func initRegistry(clients: Int, reclaim: Bool) throws(InitError) -> (ClientRegistry, MbufField, [Ring<Mbuf>]) {
         do {
             let mark = try MbufField.register(name: ClientRegistry.markFieldName)
             let registry = try ClientRegistry.reserve(mark: mark, clientsReturn: reclaim)
-            var returnRings: [Ring] = []
+            var returnRings: [Ring<Mbuf>] = []
             for i in 0..<clients {
-                returnRings.append(try Ring.create(name: ClientServer.returnRingName(i), count: Sizes.returnRingSize,
+                returnRings.append(try Ring<Mbuf>.create(name: ClientServer.returnRingName(i), count: Sizes.returnRingSize,
                                                    flags: [.singleProducer, .singleConsumer]))
             }
             return (registry, mark, returnRings)
@@ -148,11 +148,11 @@ extension ServerState {
     }
 
     /// `init_shm_rings`: one single-producer, single-consumer ring per client.
-    static func initShmRings(clients: Int) throws(InitError) -> [Ring] {
-        var rings: [Ring] = []
+    static func initShmRings(clients: Int) throws(InitError) -> [Ring<Mbuf>] {
+        var rings: [Ring<Mbuf>] = []
         for i in 0..<clients {
             do {
-                rings.append(try Ring.create(name: ClientServer.clientRingName(i), count: Sizes.clientRingSize,
+                rings.append(try Ring<Mbuf>.create(name: ClientServer.clientRingName(i), count: Sizes.clientRingSize,
                                              flags: [.singleProducer, .singleConsumer]))
             } catch {
                 throw InitError(message: "Cannot create rx ring queue for client \(i): \(error)")

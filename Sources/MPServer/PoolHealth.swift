@@ -9,13 +9,12 @@ import Synchronization
 final class PoolHealth: Sendable {
     /// Set once the ring was seen stuck: the server then exits non-zero.
     let damaged = Atomic<Bool>(false)
-    private let last = Mutex<(positions: Ring.Positions?, sameFor: Int)>((nil, 0))
+    private let last = Mutex<(positions: RingPositions?, sameFor: Int)>((nil, 0))
 
     /// Called every 100 ms by the monitor: the same unfinished operation three times running
     /// (300 ms; a live process finishes one in microseconds) is reported, once.
     func check(_ pool: PacketPool) {
-        guard let ring = pool.mempool.ring else { return }
-        let now = ring.positions
+        guard let now = pool.storePositions else { return }
         let report: Bool = last.withLock { state in
             if now.hasOperationInProgress && now == state.positions {
                 state.sameFor += 1
@@ -27,7 +26,7 @@ final class PoolHealth: Sendable {
         }
         if report {
             damaged.store(true, ordering: .relaxed)
-            serverLog("ERROR: the mbuf pool's ring (\(pool.mempool.opsName)) has been stuck mid-operation for 300 ms (\(now)): "
+            serverLog("ERROR: the mbuf pool's ring (\(pool.opsName)) has been stuck mid-operation for 300 ms (\(now)): "
                       + "a process died inside it; its users will wait forever. Restart the group.", level: .error)
         }
     }

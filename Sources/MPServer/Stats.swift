@@ -15,7 +15,7 @@ struct StatsDisplay: Sendable {
     let clients: ClientCounters
     let registry: ClientRegistry
     let pool: PacketPool
-    let rings: [Ring]
+    let rings: [Ring<Mbuf>]
 
     init(state: ServerState, clients: ClientCounters) {
         portInfo = state.portInfo
@@ -75,7 +75,7 @@ struct StatsDisplay: Sendable {
         if undelivered > 0 { out += "\nUndelivered (no live client): \(undelivered)\n" }
         out += "\nMBUFS\n-----\n"
         let queued = rings.reduce(0) { $0 + $1.count }
-        out += "free: \(pool.mempool.availableCount) of \(pool.mempool.size) (\(pool.mempool.opsName)), queued in client rings: \(queued)\n"
+        out += "free: \(pool.availableCount) of \(pool.size) (\(pool.opsName)), queued in client rings: \(queued)\n"
         out += "\n"
         return out
     }

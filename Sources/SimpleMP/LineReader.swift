@@ -1,8 +1,9 @@
 import Glibc
 import MPCore
 
-/// Reads stdin line by line, waking every 100 ms to check the stop flag: a signal only sets the
-/// flag, and it may be delivered to any of DPDK's threads, so a blocking read would not notice.
+/// Reads stdin line by line until end of input or a stop request: a signal may be delivered to
+/// any of DPDK's threads, and the handlers restart interrupted calls, so a blocking read would
+/// never notice. It waits on stdin and on `Shutdown.wakeDescriptor` together.
 struct LineReader {
     private var pending: [UInt8] = []
     private var atEnd = false
@@ -21,8 +22,12 @@ struct LineReader {
                 defer { pending.removeAll() }
                 return String(decoding: pending, as: UTF8.self) // a last line without newline
             }
-            var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-            if poll(&fd, 1, 100) <= 0 { continue } // timeout, or EINTR: check the flag again
+            var fds = (pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: Shutdown.wakeDescriptor, events: Int16(POLLIN), revents: 0))
+            let ready = withUnsafeMutableBytes(of: &fds) {
+                poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), 2, -1)
+            }
+            if ready <= 0 || fds.0.revents == 0 { continue } // woken for a stop: check the flag
             let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
             if n > 0 {
                 pending += chunk[..<n]

@@ -6,7 +6,7 @@ import MPCore
 /// Reads commands from stdin, a terminal or a pipe, until `quit`, end of input or a signal.
 /// When stdin is not a terminal the command is echoed after the prompt, as DPDK's cmdline does,
 /// so a transcript reads the same either way.
-func runPrompt(sendRing: Ring, pool: Mempool) {
+func runPrompt(sendRing: Ring<PoolBuffer>, pool: Mempool) {
     let echo = isatty(STDIN_FILENO) == 0
     var input = LineReader()
     while !Shutdown.requested {
@@ -32,7 +32,7 @@ func runPrompt(sendRing: Ring, pool: Mempool) {
 }
 
 /// C `cmd_send_parsed`: copy the string into a pool buffer (truncated like `strlcpy`) and enqueue it.
-func send(_ text: String, on ring: Ring, pool: Mempool) {
+func send(_ text: String, on ring: Ring<PoolBuffer>, pool: Mempool) {
     let buffer: PoolBuffer
     do {
         buffer = try pool.get()

@@ -7,7 +7,7 @@ let receiversStarted = Atomic<Int>(0)
 
 /// The worker lcores' loop (C `lcore_recv`): print each message from the other process and
 /// return its buffer to the pool, until asked to stop.
-func receiveMessages(from ring: Ring, pool: Mempool) -> Int32 {
+func receiveMessages(from ring: Ring<PoolBuffer>, pool: Mempool) -> Int32 {
     let lcore = LcoreID.current
     print("Starting core \(lcore)")
     receiversStarted.add(1, ordering: .releasing)

@@ -34,17 +34,17 @@ func simpleMP() -> Int32 {
 
 func run(_ eal: borrowing EAL) -> Int32 {
     // The one place the role matters: create, or look up; everything after is role-blind.
-    let sendRing: Ring, receiveRing: Ring, messagePool: Mempool
+    let sendRing: Ring<PoolBuffer>, receiveRing: Ring<PoolBuffer>, messagePool: Mempool
     do {
         switch eal.role {
         case .primary:
-            sendRing = try Ring.create(name: primaryToSecondary, count: ringSize)
-            receiveRing = try Ring.create(name: secondaryToPrimary, count: ringSize)
+            sendRing = try Ring<PoolBuffer>.create(name: primaryToSecondary, count: ringSize)
+            receiveRing = try Ring<PoolBuffer>.create(name: secondaryToPrimary, count: ringSize)
             messagePool = try Mempool.create(name: messagePoolName, count: poolSize, elementSize: messageSize,
                                              cacheSize: poolCache)
         case .secondary:
-            receiveRing = try Ring.lookup(name: primaryToSecondary)
-            sendRing = try Ring.lookup(name: secondaryToPrimary)
+            receiveRing = try Ring<PoolBuffer>.lookup(name: primaryToSecondary)
+            sendRing = try Ring<PoolBuffer>.lookup(name: secondaryToPrimary)
             messagePool = try Mempool.lookup(name: messagePoolName)
         }
     } catch {

@@ -29,7 +29,7 @@ struct ProcRegistry: @unchecked Sendable {
     }
 
     private init(_ mz: RawMemzone, count: Int) {
-        slots = UnsafeMutableRawPointer(mz.pointer).assumingMemoryBound(to: cdpdk_smp_proc_slot.self)
+        slots = UnsafeMutableRawPointer(mz.unsafePointer).assumingMemoryBound(to: cdpdk_smp_proc_slot.self)
         self.count = count
     }
 
@@ -56,7 +56,7 @@ struct ProcRegistry: @unchecked Sendable {
         let held = slot.pointee.device_held
         if held < 0 {
             // The first run of this proc-id: what the ports hold of the pool now, they always will.
-            slot.pointee.device_held = Int64(pool.mempool.size - pool.mempool.availableCount)
+            slot.pointee.device_held = Int64(pool.size - pool.availableCount)
             return
         }
         guard predecessor != 0 else {
@@ -66,10 +66,10 @@ struct ProcRegistry: @unchecked Sendable {
             return
         }
         if held == 0, let missing = pool.unsafeRebuildUnused() {
-            say("proc-id \(procID): process \(predecessor) had died; pool \(pool.mempool.name) rebuilt, \(missing) mbufs it held taken back")
+            say("proc-id \(procID): process \(predecessor) had died; pool \(pool.name) rebuilt, \(missing) mbufs it held taken back")
         } else {
-            let missing = pool.mempool.size - pool.mempool.availableCount - Int(held)
-            say("proc-id \(procID): process \(predecessor) had died holding \(missing) mbufs of pool \(pool.mempool.name); "
+            let missing = pool.size - pool.availableCount - Int(held)
+            say("proc-id \(procID): process \(predecessor) had died holding \(missing) mbufs of pool \(pool.name); "
                 + "they cannot be taken back while the ports hold \(held) mbufs of it in their RX queues")
         }
     }

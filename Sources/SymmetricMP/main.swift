@@ -116,7 +116,7 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
     // 4. Statistics, exact: every lcore has stopped at a burst boundary.
     printFinalStatistics(ports: options.ports, counters: plan.counters, signal: Shutdown.signal)
     if registry != nil {
-        output("Pool \(pool.mempool.name): \(pool.mempool.availableCount) of \(pool.mempool.size) mbufs free")
+        output("Pool \(pool.name): \(pool.availableCount) of \(pool.size) mbufs free")
     }
     return .stopped
 }

@@ -11,11 +11,11 @@ import Testing
     /// A drop counter in shared memory, as the samples keep theirs.
     static func dropCounter() throws -> SharedCounter {
         let zone = try Memzone<UInt64>.reserve(name: TestEAL.uniqueName("DROPS"))
-        return SharedCounter(unsafeAddress: zone.pointer)
+        return SharedCounter(unsafeAddress: zone.unsafePointer)
     }
 
     /// Dequeues everything in `ring` and returns the packets' bytes, in order (freeing them).
-    static func drain(_ ring: Ring) -> [[UInt8]] {
+    static func drain(_ ring: Ring<Mbuf>) -> [[UInt8]] {
         var burst = MbufBurst(capacity: 64)
         var out: [[UInt8]] = []
         while ring.dequeueBurst(into: &burst) > 0 {
@@ -39,7 +39,7 @@ import Testing
         let queued = tx.count
         #expect(queued == 2 && drops.value == 0)
         #expect(Self.drain(rig.txRing) == (0..<8).map { Self.frame($0) })
-        #expect(rig.pool.mempool.inUseCount == 2) // the two still queued
+        #expect(rig.pool.inUseCount == 2) // the two still queued
     }
 
     @Test func addCountsWhatTheDeviceRefusesAsDropped() throws {
@@ -53,7 +53,7 @@ import Testing
         let queued = tx.count
         #expect(sent == 3 && drops.value == 2 && queued == 0)
         #expect(Self.drain(rig.txRing) == (0..<3).map { Self.frame($0) })
-        #expect(rig.pool.mempool.inUseCount == 0) // the refused two were freed
+        #expect(rig.pool.inUseCount == 0) // the refused two were freed
     }
 
     @Test func flushSendsWhatIsQueuedAndNothingTwice() throws {
@@ -70,7 +70,7 @@ import Testing
         #expect(queued == 0)
         #expect(tx.flush() == 0)
         #expect(Self.drain(rig.txRing) == (0..<3).map { Self.frame($0) })
-        #expect(drops.value == 0 && rig.pool.mempool.inUseCount == 0)
+        #expect(drops.value == 0 && rig.pool.inUseCount == 0)
     }
 
     @Test func dropAllFreesAndCountsWithoutSending() throws {
@@ -85,7 +85,7 @@ import Testing
         #expect(queued == 0 && drops.value == 5)
         #expect(tx.dropAll() == 0 && drops.value == 5) // nothing left to drop
         #expect(rig.txRing.count == 0) // the port was not touched
-        #expect(rig.pool.mempool.inUseCount == 0)
+        #expect(rig.pool.inUseCount == 0)
         let stats = try rig.port.stats()
         #expect(stats.txPackets == 0)
     }
@@ -99,11 +99,11 @@ import Testing
             for i in 0..<6 { _ = tx.add(try rig.pool.allocate(copying: Self.frame(i))) }
             #expect(tx.flush() == 6)
             for i in 6..<9 { _ = tx.add(try rig.pool.allocate(copying: Self.frame(i))) }
-            #expect(rig.pool.mempool.inUseCount == 9)
+            #expect(rig.pool.inUseCount == 9)
         } // deinit: the three unflushed are freed and counted, not sent
         #expect(drops.value == 3)
         #expect(Self.drain(rig.txRing) == (0..<6).map { Self.frame($0) })
-        #expect(rig.pool.mempool.inUseCount == 0)
+        #expect(rig.pool.inUseCount == 0)
     }
 
     @Test func buffersInAFixedArrayDropTheirPacketsWhenTheArrayGoes() throws {
@@ -121,7 +121,7 @@ import Testing
             #expect(counts == (1, 2, 3))
         }
         #expect(drops.value == 6 && rig.txRing.count == 0)
-        #expect(rig.pool.mempool.inUseCount == 0)
+        #expect(rig.pool.inUseCount == 0)
     }
 
     // MARK: MbufBurst.drain
@@ -152,7 +152,7 @@ import Testing
         burst.append(try rig.pool.allocate(copying: Self.frame(9)))
         var again = 0
         burst.drain { m in again += 1; #expect(m.bytes == Self.frame(9)) }
-        #expect(again == 1 && rig.pool.mempool.inUseCount == 0)
+        #expect(again == 1 && rig.pool.inUseCount == 0)
     }
 
     @Test func drainOfAnEmptyBurstCallsNothing() {
@@ -166,16 +166,16 @@ import Testing
         let pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 63, cacheSize: 0)
         var burst = MbufBurst(capacity: 16)
         for _ in 0..<16 { burst.append(try pool.allocate()) }
-        #expect(pool.mempool.inUseCount == 16)
+        #expect(pool.inUseCount == 16)
         burst.drain { _ in }
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
     }
 
-    // MARK: Ring.enqueueAll
+    // MARK: Ring<Mbuf>.enqueueAll
 
     @Test func enqueueAllTakesEveryMbufOrNone() throws {
         let pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 63, cacheSize: 0)
-        let ring = try Ring.create(name: TestEAL.uniqueName("ALL"), count: 8, flags: [.singleProducer, .singleConsumer]) // holds 7
+        let ring = try Ring<Mbuf>.create(name: TestEAL.uniqueName("ALL"), count: 8, flags: [.singleProducer, .singleConsumer]) // holds 7
 
         var burst = MbufBurst(capacity: 8)
         for i in 0..<5 { burst.append(try pool.allocate(copying: Self.frame(i))) }
@@ -201,7 +201,7 @@ import Testing
         all = ring.enqueueAll(&burst)
         #expect(all)
         #expect(Self.drain(ring) == [0, 1, 2, 3, 4, 6, 7].map { Self.frame($0) })
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
     }
 
     // MARK: FixedArray
@@ -228,6 +228,6 @@ import Testing
                 return burst
             }
         }
-        #expect(pool.mempool.inUseCount == 0) // the three bursts made were dropped, mbufs freed
+        #expect(pool.inUseCount == 0) // the three bursts made were dropped, mbufs freed
     }
 }

@@ -79,7 +79,7 @@ import Testing
         #expect(first.packetLength == 64)
         burst.append(first)
         #expect(port.transmit(queue: QueueID(1), from: &burst) == 32)
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
         let stats = try port.stats()
         #expect(stats.rxPackets == 32 && stats.txPackets == 32)
     }

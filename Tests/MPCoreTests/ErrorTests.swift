@@ -16,10 +16,10 @@ import Testing
 
     @Test func lookupOfMissingObjectsSaysWhat() {
         _ = TestEAL.shared
-        #expect(throws: DPDKError(code: ENOENT, attempted: "looking up ring NOPE")) { try Ring.lookup(name: "NOPE") }
+        #expect(throws: DPDKError(code: ENOENT, attempted: "looking up ring NOPE")) { try Ring<Mbuf>.lookup(name: "NOPE") }
         #expect(throws: DPDKError(code: ENOENT, attempted: "looking up mempool NOPE")) { try Mempool.lookup(name: "NOPE") }
         do {
-            _ = try Ring.lookup(name: "NOPE")
+            _ = try Ring<Mbuf>.lookup(name: "NOPE")
         } catch {
             #expect("\(error)" == "looking up ring NOPE: No such file or directory")
         }

@@ -56,7 +56,7 @@ import Testing
         let tiny: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
         #expect(try rewritten(tiny, MacSwapEngine.self, pool: pool) == tiny)
         #expect(try rewritten(tiny, FiveTupleSwapEngine.self, pool: pool) == tiny)
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
     }
 
     // MARK: flow hash

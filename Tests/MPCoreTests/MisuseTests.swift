@@ -1,3 +1,4 @@
+import Glibc
 import MPCore
 import Testing
 
@@ -61,6 +62,46 @@ import Testing
         await #expect(processExitsWith: .success) {
             var array = FixedArray(count: 3) { $0 }
             array[2] = array[0] + array[1]
+        }
+    }
+}
+
+/// Packets cannot outlive the EAL: `EAL.run` cleans up when its body returns, and a packet that
+/// escaped the body anyway (here through a class) stops the process when it is freed afterwards,
+/// instead of writing into DPDK memory that is no longer mapped.
+@Suite struct LifetimeTests {
+    /// Holds a packet past the scope it was made in: the escape the type system cannot stop.
+    final class Stash: @unchecked Sendable { var packet: Mbuf? = nil }
+
+    static let arguments = ["mpcore-lifetime", "--in-memory", "--no-pci", "-l", "0",
+                            "--log-level=lib.eal:error", "--no-telemetry"]
+
+    @Test func packetFreedAfterCleanupTraps() async throws {
+        // SIGILL: Swift's own trap (the lifetime check), not SIGSEGV from writing into unmapped
+        // memory, which is what the same free did before the check.
+        let result = try await #require(processExitsWith: .signal(SIGILL), observing: [\.standardErrorContent]) {
+            let stash = Stash()
+            try EAL.run(arguments: LifetimeTests.arguments) { _ in
+                let pool = try PacketPool.create(name: "LIFE", count: 63, cacheSize: 0)
+                stash.packet = try pool.allocate()
+            }
+            stash.packet = nil // the free after rte_eal_cleanup
+        }
+        let said = String(decoding: result.standardErrorContent, as: UTF8.self)
+        #expect(said.contains("Mbuf was freed after the EAL's cleanup"))
+    }
+
+    /// The control: the same packet ended inside the scope, and the process exits normally with
+    /// the body's status.
+    @Test func packetEndedInsideTheScopeExitsNormally() async {
+        await #expect(processExitsWith: .success) {
+            let status = try EAL.run(arguments: LifetimeTests.arguments) { _ -> Int32 in
+                let pool = try PacketPool.create(name: "LIFE", count: 63, cacheSize: 0)
+                let packet = try pool.allocate()
+                _ = consume packet
+                return pool.inUseCount == 0 ? 0 : 1
+            }
+            exit(status)
         }
     }
 }

@@ -18,9 +18,9 @@ import Testing
             #expect(m.bytes == Self.frame(1))
             m.port = PortID(3)
             #expect(m.port == PortID(3))
-            #expect(pool.mempool.inUseCount == 1)
+            #expect(pool.inUseCount == 1)
         }
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
     }
 
     @Test func burstOwnsWhatItHolds() throws {
@@ -33,19 +33,19 @@ import Testing
         #expect(first.bytes == Self.frame(0))
         let left = burst.count
         #expect(left == 3)
-        #expect(pool.mempool.inUseCount == 4)
+        #expect(pool.inUseCount == 4)
         _ = consume first
-        #expect(pool.mempool.inUseCount == 3)
+        #expect(pool.inUseCount == 3)
         #expect(burst.free() == 3)
         let empty = burst.isEmpty
-        #expect(empty && pool.mempool.inUseCount == 0)
+        #expect(empty && pool.inUseCount == 0)
 
         do {
             var held = MbufBurst(capacity: 2)
             held.append(try pool.allocate())
-            #expect(pool.mempool.inUseCount == 1)
+            #expect(pool.inUseCount == 1)
         }
-        #expect(pool.mempool.inUseCount == 0) // dropping a burst frees what it held
+        #expect(pool.inUseCount == 0) // dropping a burst frees what it held
     }
 
     @Test func packetsCrossARingPortExactlyAndInOrder() throws {
@@ -73,7 +73,7 @@ import Testing
         }
         let stats = try port.stats()
         #expect(stats.rxPackets == 20 && stats.txPackets == 20)
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
     }
 
     @Test func partialTransmitLeavesExactlyTheUnsentInTheBurst() throws {
@@ -91,10 +91,10 @@ import Testing
         #expect(next.bytes == Self.frame(7))
         _ = consume next
         #expect(burst.free() == 2)
-        #expect(pool.mempool.inUseCount == 7) // exactly the seven in the TX ring
+        #expect(pool.inUseCount == 7) // exactly the seven in the TX ring
         #expect(txRing.dequeueBurst(into: &burst) == 7)
         #expect(burst.free() == 7)
-        #expect(pool.mempool.inUseCount == 0)
+        #expect(pool.inUseCount == 0)
     }
 
     @Test func txBufferCountsWhatItCannotSend() throws {
@@ -103,7 +103,7 @@ import Testing
         let (pool, txRing, port) = (rig.pool, rig.txRing, rig.port)
 
         let counters = try Memzone<UInt64>.reserve(name: TestEAL.uniqueName("DROPS"))
-        let drops = SharedCounter(unsafeAddress: counters.pointer)
+        let drops = SharedCounter(unsafeAddress: counters.unsafePointer)
         let tx = try TxBuffer(port: port, queue: QueueID(0), capacity: 4, drops: drops)
         var sent = 0
         for i in 0..<3 { sent += tx.buffer(try pool.allocate(copying: Self.frame(i))) }
@@ -114,7 +114,7 @@ import Testing
         #expect(sent == 3 && drops.value == 1 && queuedAfter == 0)
         #expect(tx.buffer(try pool.allocate()) == 0)
         #expect(tx.flush() == 0 && drops.value == 2) // the ring is still full
-        #expect(pool.mempool.inUseCount == 3)
+        #expect(pool.inUseCount == 3)
         var burst = MbufBurst()
         #expect(txRing.dequeueBurst(into: &burst) == 3)
     }
@@ -124,14 +124,14 @@ import Testing
 /// exact packets in and out. The TX ring holds `txSlots - 1` packets.
 struct RingPortRig {
     let pool: PacketPool
-    let rxRing: Ring
-    let txRing: Ring
+    let rxRing: Ring<Mbuf>
+    let txRing: Ring<Mbuf>
     let port: EthPort
 
-    init(txSlots: Int = 64, flags: Ring.Flags = []) throws {
+    init(txSlots: Int = 64, flags: RingFlags = []) throws {
         pool = try PacketPool.create(name: TestEAL.uniqueName("PKT"), count: 255, cacheSize: 0)
-        rxRing = try Ring.create(name: TestEAL.uniqueName("RX"), count: 64, flags: flags)
-        txRing = try Ring.create(name: TestEAL.uniqueName("TX"), count: txSlots, flags: flags)
+        rxRing = try Ring<Mbuf>.create(name: TestEAL.uniqueName("RX"), count: 64, flags: flags)
+        txRing = try Ring<Mbuf>.create(name: TestEAL.uniqueName("TX"), count: txSlots, flags: flags)
         port = try EthPort.fromRings(name: TestEAL.uniqueName("net_ring_t"), rx: [rxRing], tx: [txRing])
         try port.configure(rxQueues: 1, txQueues: 1, .init())
         try port.setupRxQueue(QueueID(0), descriptors: 64, pool: pool)

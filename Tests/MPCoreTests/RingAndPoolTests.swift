@@ -7,7 +7,7 @@ import Testing
 
     @Test func messagesCrossARingInOrderAndReturnToThePool() throws {
         let pool = try Mempool.create(name: TestEAL.uniqueName("MSG"), count: 63, elementSize: 128, cacheSize: 0)
-        let ring = try Ring.create(name: TestEAL.uniqueName("R"), count: 8)
+        let ring = try Ring<PoolBuffer>.create(name: TestEAL.uniqueName("R"), count: 8)
         #expect(ring.capacity == 7)
         #expect(pool.availableCount == 63)
 
@@ -20,7 +20,7 @@ import Testing
         #expect(ring.count == 5)
         #expect(pool.inUseCount == 5)
 
-        let found = try Ring.lookup(name: ring.name)
+        let found = try Ring<PoolBuffer>.lookup(name: ring.name)
         for i in 0..<5 {
             let text = found.dequeue(from: pool)?.loadCString()
             #expect(text == "message \(i)")
@@ -32,7 +32,7 @@ import Testing
 
     @Test func fullRingHandsTheBufferBack() throws {
         let pool = try Mempool.create(name: TestEAL.uniqueName("MSG"), count: 15, elementSize: 16)
-        let ring = try Ring.create(name: TestEAL.uniqueName("R"), count: 4)
+        let ring = try Ring<PoolBuffer>.create(name: TestEAL.uniqueName("R"), count: 4)
         for _ in 0..<3 {
             let accepted = ring.enqueue(try pool.get()) == nil
             #expect(accepted)
@@ -63,20 +63,20 @@ import Testing
 
     @Test func duplicateNamesAreRefused() throws {
         let name = TestEAL.uniqueName("DUP")
-        _ = try Ring.create(name: name, count: 4)
-        #expect(throws: DPDKError(code: EEXIST, attempted: "creating ring \(name)")) { try Ring.create(name: name, count: 4) }
+        _ = try Ring<Mbuf>.create(name: name, count: 4)
+        #expect(throws: DPDKError(code: EEXIST, attempted: "creating ring \(name)")) { try Ring<Mbuf>.create(name: name, count: 4) }
     }
 
     @Test func memzoneHoldsTheSharedStructAtTheCLayout() throws {
         let name = TestEAL.uniqueName("MZ")
         let mz = try Memzone<(UInt64, UInt64)>.reserve(name: name)
-        #expect(mz.pointer.pointee == (0, 0))
-        let counter = SharedCounter(unsafeAddress: UnsafeMutableRawPointer(mz.pointer).assumingMemoryBound(to: UInt64.self) + 1)
+        #expect(mz.unsafePointer.pointee == (0, 0))
+        let counter = SharedCounter(unsafeAddress: UnsafeMutableRawPointer(mz.unsafePointer).assumingMemoryBound(to: UInt64.self) + 1)
         counter.add(41)
         counter.add(1)
         let again = try Memzone<(UInt64, UInt64)>.lookup(name: name)
-        #expect(again.pointer == mz.pointer)
-        #expect(again.pointer.pointee.1 == 42)
+        #expect(again.unsafePointer == mz.unsafePointer)
+        #expect(again.unsafePointer.pointee.1 == 42)
         // The memzone is rounded up to a cache line; a struct larger than that does not fit.
         #expect(throws: DPDKError(code: EINVAL, attempted: "looking up memzone \(name) (smaller than expected)")) {
             try Memzone<SIMD16<UInt64>>.lookup(name: name)

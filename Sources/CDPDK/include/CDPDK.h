@@ -69,6 +69,20 @@ extern int cdpdk_stop_flag;
 static inline int cdpdk_stop_requested(void) { return __atomic_load_n(&cdpdk_stop_flag, __ATOMIC_RELAXED); }
 static inline void cdpdk_set_stop(int value) { __atomic_store_n(&cdpdk_stop_flag, value, __ATOMIC_RELAXED); }
 
+/* The write end of Shutdown's wake pipe (-1 until made): the signal handler writes a byte to it
+ * (write is async-signal-safe) so that a thread blocked in poll() wakes up, whichever thread
+ * the kernel delivered the signal to. Defined in shim.c. */
+extern int cdpdk_wake_fd;
+static inline int cdpdk_wake_fd_get(void) { return __atomic_load_n(&cdpdk_wake_fd, __ATOMIC_RELAXED); }
+static inline void cdpdk_wake_fd_set(int fd) { __atomic_store_n(&cdpdk_wake_fd, fd, __ATOMIC_RELAXED); }
+
+/* Non-zero between a successful rte_eal_init and the start of rte_eal_cleanup: packets, pool
+ * buffers and TX buffers check it when they free into DPDK, so that one outliving the EAL traps
+ * with a message instead of writing into unmapped shared memory. Defined in shim.c. */
+extern int cdpdk_eal_up;
+static inline int cdpdk_eal_is_up(void) { return __atomic_load_n(&cdpdk_eal_up, __ATOMIC_RELAXED); }
+static inline void cdpdk_set_eal_up(int value) { __atomic_store_n(&cdpdk_eal_up, value, __ATOMIC_RELAXED); }
+
 /* An int shared between two threads of this process: a flag set once (acquire/release). */
 static inline int cdpdk_flag_load(const int *f) { return __atomic_load_n(f, __ATOMIC_ACQUIRE); }
 static inline void cdpdk_flag_store(int *f, int v) { __atomic_store_n(f, v, __ATOMIC_RELEASE); }

@@ -12,7 +12,7 @@ let rxQueue = QueueID(0), txQueue = QueueID(0)
 /// Primary: configures the port, then receive -> ring until stopped.
 func receive(on port: EthPort) throws(DPDKError) -> String {
     let pool = try PacketPool.create(name: poolName, count: 8191, cacheSize: 256)
-    let ring = try Ring.create(name: ringName, count: 4096, flags: [.singleProducer, .singleConsumer])
+    let ring = try Ring<Mbuf>.create(name: ringName, count: 4096, flags: [.singleProducer, .singleConsumer])
     try port.configure(rxQueues: 1, txQueues: 1, .init())
     try port.setupRxQueue(rxQueue, descriptors: 1024, pool: pool)
     try port.setupTxQueue(txQueue, descriptors: 1024)
@@ -32,7 +32,7 @@ func receive(on port: EthPort) throws(DPDKError) -> String {
 
 /// Secondary: ring -> rewrite -> transmit until stopped and the ring is empty.
 func work(on port: EthPort) throws(DPDKError) -> String {
-    let ring = try Ring.lookup(name: ringName)
+    let ring = try Ring<Mbuf>.lookup(name: ringName)
     let dropZone = try Memzone<UInt64>.reserve(name: dropsName)
     let drops = SharedCounter(unsafeAddress: dropZone.pointer)
     let tx = try TxBuffer(port: port, queue: txQueue, drops: drops)
