@@ -34,7 +34,7 @@ func receive(on port: EthPort) throws(DPDKError) -> String {
 func work(on port: EthPort) throws(DPDKError) -> String {
     let ring = try Ring<Mbuf>.lookup(name: ringName)
     let dropZone = try Memzone<UInt64>.reserve(name: dropsName)
-    let drops = SharedCounter(unsafeAddress: dropZone.pointer)
+    let drops = SharedCounter(unsafeAddress: dropZone.unsafePointer)
     let tx = try TxBuffer(port: port, queue: txQueue, drops: drops)
     print("worker: ready")
     var burst = MbufBurst()
@@ -64,25 +64,21 @@ func work(on port: EthPort) throws(DPDKError) -> String {
 
 func main() -> Int32 {
     Console.lineBuffered()
-    Shutdown.installHandlers()
-    let eal: EAL
-    do { eal = try EAL() } catch {
-        Console.error("pipeline: \(error)")
-        return 1
-    }
-    var status: Int32 = 0
+    Shutdown.installHandlers() // before the EAL starts its threads, which inherit the setup
     do {
-        let port = try EthPort(PortID(0))
-        switch eal.role { // the one place the role matters
-        case .primary: print(try receive(on: port))
-        case .secondary: print(try work(on: port))
+        // EAL.run cleans up when the body ends: no packet made inside can outlive it.
+        return try EAL.run { eal in
+            let port = try EthPort(PortID(0))
+            switch eal.role { // the one place the role matters
+            case .primary: print(try receive(on: port))
+            case .secondary: print(try work(on: port))
+            }
+            return 0
         }
     } catch {
         Console.error("pipeline: \(error)")
-        status = 1
+        return 1
     }
-    eal.cleanup(exitStatus: status)
-    return status
 }
 
 exit(main())
