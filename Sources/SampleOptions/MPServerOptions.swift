@@ -16,6 +16,7 @@ public enum DistributionMode: String, CaseIterable, Sendable, OptionValue {
     /// The valid values as the usage lists them.
     public static var valid: String { allCases.map(\.rawValue).joined(separator: ", ") }
 
+    /// `round-robin` or `flow`.
     public init?(optionText: String) { self.init(rawValue: optionText) }
 }
 

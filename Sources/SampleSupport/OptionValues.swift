@@ -12,10 +12,12 @@ extension Int: OptionValue {
 }
 
 extension Double: OptionValue {
+    /// A decimal or exponent number (`Double("0.5")`, `Double("1e3")`).
     public init?(optionText: String) { self.init(optionText) }
 }
 
 extension String: OptionValue {
+    /// Any text.
     public init?(optionText: String) { self = optionText }
 }
 
@@ -35,6 +37,7 @@ public struct Given<Value: OptionValue>: ExpressibleByArgument, Sendable {
     /// The text read as a `Value`; nil when it is not one.
     public let value: Value?
 
+    /// Keeps `argument` and reads it as a `Value`. Never fails: the sample words the error.
     public init(argument: String) {
         text = argument
         value = Value(optionText: argument)
@@ -49,6 +52,8 @@ public struct PortMask: ExpressibleByArgument, Sendable, Equatable {
     /// The mask; nil when the text is not a hexadecimal number.
     public let bits: UInt64?
 
+    /// Reads `argument`: hexadecimal digits, optionally after `0x` or `0X`, at most 64 bits.
+    /// Never fails: a text that is not a mask has `bits == nil`, for the sample to word the error.
     public init(argument: String) {
         text = argument
         var digits = Substring(argument)

@@ -111,6 +111,7 @@ public enum SampleFailure: Error {
 /// The options of a sample that takes none of its own (simple_mp, as its C original): whatever
 /// follows `--` is ignored.
 public struct NoOptions: Sendable, Equatable {
+    /// No options.
     public init() {}
 
     /// Accepts any arguments.
