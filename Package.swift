@@ -40,20 +40,29 @@ let package = Package(
             linkerSettings: dpdkLibraries.map { .linkedLibrary($0) }
         ),
         .target(name: "MPCore", dependencies: ["CDPDK"]),
-        .executableTarget(
-            name: "SimpleMP", dependencies: ["MPCore"]),
-        .executableTarget(
-            name: "SymmetricMP",
+        // What only the samples use: the start-up skeleton, usage errors, typed option values,
+        // link status lines. Not part of the MPCore product.
+        .target(
+            name: "SampleSupport",
             dependencies: ["MPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // client_server_mp/shared/common.h: names and the port info memzone, for both programs.
-        .target(name: "ClientServerShared", dependencies: ["MPCore", "CDPDK"]),
+        // client_server_mp/shared/common.h's layout (and this project's client registry), in C
+        // so that it matches the C sample byte for byte. Header-only: include paths from LibDPDK.
+        .target(name: "CClientServer", dependencies: ["LibDPDK"]),
+        // The names and the shared memzones of mp_server and mp_client, in Swift.
+        .target(name: "ClientServerShared", dependencies: ["MPCore", "CClientServer"]),
+        // The samples' option parsers, in a library so that tests check them without DPDK running.
+        .target(
+            name: "SampleOptions",
+            dependencies: ["MPCore", "SampleSupport", "ClientServerShared",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "SimpleMP", dependencies: ["MPCore", "SampleSupport"]),
+        .executableTarget(name: "SymmetricMP", dependencies: ["MPCore", "SampleSupport", "SampleOptions"]),
         .executableTarget(
-            name: "MPServer",
-            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "MPServer", dependencies: ["MPCore", "SampleSupport", "SampleOptions", "ClientServerShared"]),
         .executableTarget(
-            name: "MPClient",
-            dependencies: ["MPCore", "ClientServerShared", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            name: "MPClient", dependencies: ["MPCore", "SampleSupport", "SampleOptions", "ClientServerShared"]),
         .testTarget(name: "MPCoreTests", dependencies: ["MPCore", "CDPDK"]),
+        .testTarget(name: "SampleOptionsTests", dependencies: ["SampleOptions", "SampleSupport", "MPCore"]),
         .testTarget(name: "MultiProcessTests", dependencies: []),
     ]
 )

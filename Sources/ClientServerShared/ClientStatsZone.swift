@@ -1,6 +1,5 @@
 // Memzone "MProc_client_stats": each client's own figures, published for the server's telemetry.
 // Not part of the C sample: C processes neither create nor use it.
-import CDPDK
 import MPCore
 
 /// Per client, the figures the client prints when it stops ("Client N: rx a, tx b, tx_drop c"),

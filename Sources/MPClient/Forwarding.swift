@@ -27,18 +27,17 @@ struct ClientForwarder: ~Copyable {
     /// Packets taken from the ring.
     private(set) var received: UInt64 = 0
     /// Where `received` is published after each burst, for telemetry (`ClientTelemetry`).
-    var publishedRx: SharedCounter?
+    let publishedRx: SharedCounter
 
-    init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>, heartbeat: SharedCounter) {
+    init(setup: ClientSetup, txBuffers: consuming FixedArray<TxBuffer>, heartbeat: SharedCounter,
+         publishedRx: SharedCounter) {
         ring = setup.ring
         outputOf = setup.outputOf
         txCount = setup.ports.map { setup.portInfo.tx(client: setup.clientID, port: $0.id) }
         self.txBuffers = txBuffers
         self.heartbeat = heartbeat
+        self.publishedRx = publishedRx
     }
-
-    /// The heartbeat of a client that no registry watches (under a C server): nobody reads it.
-    static let unwatchedHeartbeat = SharedCounter(unsafeAddress: .allocate(capacity: 1))
 
     /// Forwards until shutdown, or until the server is gone. Checks on the server cost nothing
     /// while packets flow: only an empty poll reads the TSC, and only every `checkInterval`
@@ -65,7 +64,7 @@ struct ClientForwarder: ~Copyable {
         var received: UInt64 = 0
         defer { self.received &+= received }
         // Where this run's RX count is published for telemetry: one plain store per burst.
-        let published = publishedRx ?? ClientTelemetry.unpublished()
+        let published = publishedRx
         var needFlush = false
         var nextCheck = TSC.now &+ checkInterval
         while !Shutdown.requested {

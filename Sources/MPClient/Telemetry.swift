@@ -11,12 +11,13 @@ let log = Log("mp_client") ?? .fallback
 /// TX drops are the port info slot's, relative to `txStart`/`dropStart`.
 enum ClientTelemetry {
     /// Where the forwarding loop stores this run's RX count: the client's line of the memzone,
-    /// or, under a server that has none (the C sample), a private word nobody reads.
-    static func publish(setup: ClientSetup, txStart: UInt64, dropStart: UInt64) -> SharedCounter {
+    /// or, under a server that has none (the C sample), `unpublished`, a word nobody reads.
+    static func publish(setup: ClientSetup, txStart: UInt64, dropStart: UInt64,
+                        unpublished: SharedCounter) -> SharedCounter {
         let id = setup.clientID
         guard let zone = try? ClientStatsZone.lookup() else {
             log.debug("no \(ClientStatsZone.name) memzone (a server without it): client \(id) publishes no figures")
-            return unpublished()
+            return unpublished
         }
         zone.published(client: id).store(0)
         zone.rx(client: id).store(0)
@@ -25,13 +26,5 @@ enum ClientTelemetry {
         zone.published(client: id).store(1)
         log.debug("client \(id) publishes its figures in \(ClientStatsZone.name)")
         return zone.rx(client: id)
-    }
-
-    /// A private word for the loop to store into when there is nowhere to publish (never freed:
-    /// one word per run of the process).
-    static func unpublished() -> SharedCounter {
-        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-        p.initialize(to: 0)
-        return SharedCounter(unsafeAddress: p)
     }
 }

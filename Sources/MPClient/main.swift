@@ -11,43 +11,17 @@
 import ClientServerShared
 import Glibc
 import MPCore
+import SampleOptions
+import SampleSupport
 
 /// Exit status when the server went away under a running client.
 let exitServerGone: Int32 = 2
 
-/// The whole client; returns the exit status. The EAL is cleaned up on every path once it is up.
-func runClient(_ arguments: [String]) -> Int32 {
-    let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_client") } ?? "mp_client"
-    // The options after `--` are checked first, so that a bad id is reported as such even
-    // when no server runs (the EAL of a secondary fails without one).
-    let args: ClientArgs
-    do {
-        let app = arguments.firstIndex(of: "--").map { Array(arguments[($0 + 1)...]) } ?? []
-        args = try ClientOptions.parse(app)
-    } catch {
-        if !error.isHelp { printError(error.message) }
-        print(ClientOptions.usage(program: program))
-        return error.isHelp ? 0 : 1
-    }
-
-    Shutdown.installHandlers()
-    let eal: EAL
-    do {
-        eal = try EAL(arguments: arguments)
-    } catch {
-        printError("Cannot initialise the EAL as a secondary process (\(error.message)): is the server running?")
-        return 1
-    }
-    let status = forward(eal: eal, clientID: args.clientID, fwd: args.fwd)
-    eal.cleanup(exitStatus: status)
-    return status
-}
-
-/// Everything after the EAL is up; returns the exit status.
-func forward(eal: borrowing EAL, clientID: Int, fwd: ForwardingMode) -> Int32 {
+/// Everything after the EAL is up (the start-up skeleton is `Sample.run`); returns the exit status.
+func forward(eal: borrowing EAL, options: MPClientOptions) throws(SampleFailure) -> Int32 {
+    let clientID = options.clientID
     guard eal.role == .secondary else {
-        printError("mp_client started as the primary process: is the server running? (use --proc-type=secondary and the server's --file-prefix)")
-        return 1
+        throw .failed("mp_client started as the primary process: is the server running? (use --proc-type=secondary and the server's --file-prefix)")
     }
 
     let setup: ClientSetup
@@ -58,15 +32,19 @@ func forward(eal: borrowing EAL, clientID: Int, fwd: ForwardingMode) -> Int32 {
         registration = try Registration.register(clientID: clientID, lcore: eal.mainLcore)
         txBuffers = try setup.makeTxBuffers(returning: registration?.returnPath ?? nil)
     } catch {
-        printError(error.message)
-        return 1
+        throw .failed(error.message)
     }
-    var forwarder = ClientForwarder(setup: setup, txBuffers: txBuffers,
-                                    heartbeat: registration?.slot.heartbeat ?? ClientForwarder.unwatchedHeartbeat)
-
+    // Words of this process's own for what nobody watches: the heartbeat under a server without
+    // a registry (the C sample), the RX count under one without the stats memzone.
+    let ownCounters = CounterTable(rows: 1, columns: 2)
+    defer { withExtendedLifetime(ownCounters) {} }
     // This run's totals are differences: the slot keeps counting across restarts of a client.
-    let txStart = forwarder.txTotal(setup), dropStart = forwarder.txDropTotal(setup)
-    forwarder.publishedRx = ClientTelemetry.publish(setup: setup, txStart: txStart, dropStart: dropStart)
+    let txStart = setup.txTotal(), dropStart = setup.txDropTotal()
+    let publishedRx = ClientTelemetry.publish(setup: setup, txStart: txStart, dropStart: dropStart,
+                                              unpublished: ownCounters.counter(row: 0, column: 1))
+    var forwarder = ClientForwarder(setup: setup, txBuffers: txBuffers,
+                                    heartbeat: registration?.slot.heartbeat ?? ownCounters.counter(row: 0, column: 0),
+                                    publishedRx: publishedRx)
 
     print("APP: Finished Process Init.")
     print("\nClient process \(clientID) handling packets")
@@ -75,13 +53,13 @@ func forward(eal: borrowing EAL, clientID: Int, fwd: ForwardingMode) -> Int32 {
     // The one place the engine is chosen: each case runs a loop specialised for it.
     let interval = TSC.cycles(milliseconds: 100)
     let reason: StopReason
-    switch fwd {
+    switch options.fwd {
     case .io: reason = forwarder.run(IOEngine.self, eal: eal, checkInterval: interval)
     case .macswap: reason = forwarder.run(MacSwapEngine.self, eal: eal, checkInterval: interval)
     case .fiveTupleSwap: reason = forwarder.run(FiveTupleSwapEngine.self, eal: eal, checkInterval: interval)
     }
     if reason == .serverGone {
-        printError("the server (primary process) has exited: client \(clientID) stopping")
+        sample.printError("the server (primary process) has exited: client \(clientID) stopping")
     }
     // Once the server has gone its ports may be gone too: send nothing more, drop and count.
     if eal.primaryIsAlive {
@@ -89,23 +67,27 @@ func forward(eal: borrowing EAL, clientID: Int, fwd: ForwardingMode) -> Int32 {
     } else {
         forwarder.dropAll()
     }
-    let tx = forwarder.txTotal(setup) &- txStart
-    let drops = forwarder.txDropTotal(setup) &- dropStart
+    let tx = setup.txTotal() &- txStart
+    let drops = setup.txDropTotal() &- dropStart
     print("Client \(clientID): rx \(forwarder.received), tx \(tx), tx_drop \(drops)")
     _ = consume forwarder // TX buffers go back to DPDK's heap before the EAL does
     return reason == .serverGone ? exitServerGone : 0
 }
 
-extension ClientForwarder {
+extension ClientSetup {
     /// This client's TX count over all ports, from its port info slot.
-    func txTotal(_ setup: ClientSetup) -> UInt64 {
-        setup.ports.reduce(0) { $0 &+ setup.portInfo.tx(client: setup.clientID, port: $1.id).value }
+    func txTotal() -> UInt64 {
+        ports.reduce(0) { $0 &+ portInfo.tx(client: clientID, port: $1.id).value }
     }
     /// This client's TX drops over all ports.
-    func txDropTotal(_ setup: ClientSetup) -> UInt64 {
-        setup.ports.reduce(0) { $0 &+ setup.portInfo.txDrop(client: setup.clientID, port: $1.id).value }
+    func txDropTotal() -> UInt64 {
+        ports.reduce(0) { $0 &+ portInfo.txDrop(client: clientID, port: $1.id).value }
     }
 }
 
-Console.lineBuffered()
-exit(runClient(CommandLine.arguments))
+// The options are checked before the EAL, so that a bad id is reported as such even when no
+// server runs (the EAL of a secondary fails without one).
+let sample = Sample<MPClientOptions>(name: "mp_client", errorPrefix: "ERROR: ", usage: MPClientOptions.usage(program:))
+exit(sample.run(parse: MPClientOptions.parse,
+                ealFailure: { "Cannot initialise the EAL as a secondary process (\($0.message)): is the server running?" },
+                forward))

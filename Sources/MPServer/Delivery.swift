@@ -48,43 +48,31 @@ struct DeliveryPlan {
 /// loop reads once per pass. The monitor changes the plan only after the loop has acknowledged
 /// the previous one, so a plain copy is never torn, and once the loop has acknowledged a plan
 /// without client C it holds no mbuf for C and never touches C's rings again.
-struct DeliveryBoard: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<DeliveryPlan>
-    private let published: UnsafeMutablePointer<Atomic<UInt32>>
-    private let acknowledged: UnsafeMutablePointer<Atomic<UInt32>>
+final class DeliveryBoard: @unchecked Sendable {
+    /// Written by the monitor only while the loop has acknowledged every published generation.
+    private var plan: DeliveryPlan
+    private let published = Atomic<UInt32>(0)
+    private let acknowledged = Atomic<UInt32>(0)
 
-    init(initial: DeliveryPlan) {
-        storage = .allocate(capacity: 1)
-        storage.initialize(to: initial)
-        published = .allocate(capacity: 1)
-        published.initialize(to: Atomic(0))
-        acknowledged = .allocate(capacity: 1)
-        acknowledged.initialize(to: Atomic(0))
-    }
-
-    func deallocate() {
-        storage.deallocate()
-        published.deallocate()
-        acknowledged.deallocate()
-    }
+    init(initial: DeliveryPlan) { plan = initial }
 
     /// The published generation: the loop compares it with the one it holds, once per pass.
-    @inline(__always) var generation: UInt32 { published.pointee.load(ordering: .acquiring) }
+    @inline(__always) var generation: UInt32 { published.load(ordering: .acquiring) }
 
     /// The loop takes the current plan and acknowledges its generation.
     func take(generation: UInt32) -> DeliveryPlan {
-        let plan = storage.pointee
-        acknowledged.pointee.store(generation, ordering: .releasing)
+        let plan = self.plan
+        acknowledged.store(generation, ordering: .releasing)
         return plan
     }
 
     /// The monitor publishes `plan` and waits until the loop has taken it (or shutdown).
     /// - Returns: false when shutdown came first.
     func publish(_ plan: DeliveryPlan) -> Bool {
-        storage.pointee = plan
+        self.plan = plan
         let next = generation &+ 1
-        published.pointee.store(next, ordering: .releasing)
-        while acknowledged.pointee.load(ordering: .acquiring) != next {
+        published.store(next, ordering: .releasing)
+        while acknowledged.load(ordering: .acquiring) != next {
             if Shutdown.requested { return false }
             usleep(50)
         }

@@ -1,16 +1,6 @@
 // How mp_server picks the client for each packet: `--distribution round-robin|flow`.
 import MPCore
 
-/// `--distribution`: the C sample's packet-by-packet round-robin (the default), or flow
-/// affinity, which keeps both directions of a connection on one client.
-enum DistributionMode: String, CaseIterable {
-    case roundRobin = "round-robin"
-    case flow
-
-    /// The valid values as the usage lists them.
-    static var valid: String { allCases.map(\.rawValue).joined(separator: ", ") }
-}
-
 /// Picks a client for each received packet. The server's loop is generic over it and chosen
 /// once (a `switch` in main), so `client(for:)` is inlined into it: no call per packet.
 /// It picks only among the live clients of the current `DeliveryPlan`.

@@ -2,6 +2,8 @@
 import ClientServerShared
 import Glibc
 import MPCore
+import SampleOptions
+import SampleSupport
 
 /// `RTE_MP_RX_DESC_DEFAULT`, `RTE_MP_TX_DESC_DEFAULT`, `CLIENT_QUEUE_RINGSIZE`, `MBUF_CACHE_SIZE`.
 enum Sizes {
@@ -17,10 +19,11 @@ enum Sizes {
 /// Per-client counters that stay in the server (`struct client.stats` in init.h): how many
 /// packets went into the client's ring, and how many a full ring refused.
 ///
-/// 64-bit, allocated once; the RX lcore is their only writer, and the statistics lcore reads
-/// them with volatile loads (`SharedCounter`), so it never sees a torn or stale-forever value.
-struct ClientCounters: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<UInt64>
+/// 64-bit, in one `CounterTable` row: the RX lcore is their only writer, and the statistics
+/// lcore reads them with volatile loads (`SharedCounter`), so it never sees a torn or
+/// stale-forever value. The table lives as long as any copy of this struct.
+struct ClientCounters: Sendable {
+    private let table: CounterTable
     /// `clients[i].stats.rx`.
     let rx: [SharedCounter]
     /// `clients[i].stats.rx_drop`.
@@ -29,21 +32,17 @@ struct ClientCounters: @unchecked Sendable {
     let undelivered: SharedCounter
 
     init(clients: Int) {
-        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * clients + 1)
-        storage.initialize(repeating: 0, count: 2 * clients + 1)
-        self.storage = storage
-        rx = (0..<clients).map { SharedCounter(unsafeAddress: storage + $0) }
-        rxDrop = (0..<clients).map { SharedCounter(unsafeAddress: storage + clients + $0) }
-        undelivered = SharedCounter(unsafeAddress: storage + 2 * clients)
+        let table = CounterTable(rows: 1, columns: 2 * clients + 1)
+        self.table = table
+        rx = (0..<clients).map { table.counter(row: 0, column: $0) }
+        rxDrop = (0..<clients).map { table.counter(row: 0, column: clients + $0) }
+        undelivered = table.counter(row: 0, column: 2 * clients)
     }
-
-    /// Releases the storage; call when no lcore uses the counters any more.
-    func deallocate() { storage.deallocate() }
 }
 
 /// Everything `init()` sets up, handed to the forwarding loop and the statistics display.
 struct ServerState {
-    let options: ServerOptions
+    let options: MPServerOptions
     let portInfo: PortInfo
     let pool: PacketPool
     let ports: [EthPort]
@@ -66,7 +65,7 @@ struct InitError: Error {
 
 extension ServerState {
     /// `init()`: port info memzone, mbuf pool, ports, link check, client rings.
-    static func initialise(_ options: ServerOptions) throws(InitError) -> ServerState {
+    static func initialise(_ options: MPServerOptions) throws(InitError) -> ServerState {
         let portInfo: PortInfo
         do {
             portInfo = try PortInfo.reserve(ports: options.ports)
@@ -114,7 +113,7 @@ extension ServerState {
     /// `init_mbuf_pools`: enough mbufs for every RX descriptor, every client's ring and TX
     /// descriptors, and every lcore cache, as the C sample counts them, but with one RX queue
     /// per client on every port (C has one per port).
-    static func initMbufPool(_ options: ServerOptions) throws(InitError) -> PacketPool {
+    static func initMbufPool(_ options: MPServerOptions) throws(InitError) -> PacketPool {
         let numPorts = options.ports.count, numClients = options.numClients
         let server = Sizes.rxDescriptors * numPorts * numClients
         let clients = numClients * (Sizes.clientRingSize + Sizes.txDescriptors * numPorts)

@@ -9,76 +9,40 @@
 import ClientServerShared
 import Glibc
 import MPCore
+import SampleOptions
+import SampleSupport
 
 /// Exit status when the mbuf pool's ring was found stuck by a process that died inside it.
 let exitPoolDamaged: Int32 = 3
 
-/// The whole server: EAL, options, init, forwarding, final statistics. Returns the exit status;
-/// the EAL is cleaned up on every path once it is up.
-func runServer(_ arguments: [String]) -> Int32 {
-    let program = arguments.first.map { String($0.split(separator: "/").last ?? "mp_server") } ?? "mp_server"
-    // The options after `--` are checked before the EAL starts, as far as they can be without
-    // it, so that most mistakes leave no DPDK state behind; the ports are checked below.
-    do {
-        let app = arguments.firstIndex(of: "--").map { Array(arguments[($0 + 1)...]) } ?? []
-        _ = try ServerOptions.parse(app, available: nil)
-    } catch {
-        if !error.isHelp { printError(error.message) }
-        print(ServerOptions.usage(program: program))
-        return error.isHelp ? 0 : 1
-    }
-
-    Shutdown.installHandlers()
-    let eal: EAL
-    do {
-        eal = try EAL(arguments: arguments)
-    } catch {
-        printError("Cannot initialise the EAL: \(error)")
-        return 1
-    }
-    let status = serve(eal: eal, program: program)
-    eal.cleanup(exitStatus: status)
-    return status
-}
-
-/// Everything after the EAL is up; returns the exit status.
-func serve(eal: borrowing EAL, program: String) -> Int32 {
+/// Everything after the EAL is up (the start-up skeleton is `Sample.run`); returns the exit status.
+func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -> Int32 {
     guard eal.role == .primary else {
-        printError("mp_server must run as the primary process (it creates the shared objects), not as a secondary")
-        return 1
+        throw .failed("mp_server must run as the primary process (it creates the shared objects), not as a secondary")
     }
-
-    let options: ServerOptions
     do {
-        options = try ServerOptions.parse(Array(eal.applicationArguments.dropFirst()),
-                                          available: EthPort.all.map(\.id))
-        try ServerOptions.checkPoolOps(options.poolOps, available: Mempool.availableOps)
+        try options.checkPorts(available: EthPort.all.map(\.id))
+        try options.checkPoolOps(available: Mempool.availableOps)
     } catch {
-        if !error.isHelp { printError(error.message) }
-        print(ServerOptions.usage(program: program))
-        return error.isHelp ? 0 : 1
+        throw .usage(error)
     }
 
     let state: ServerState
     do {
         state = try ServerState.initialise(options)
     } catch {
-        printError(error.message)
-        return 1
+        throw .failed(error.message)
     }
     let counters = ClientCounters(clients: options.numClients)
-    defer { counters.deallocate() }
     let display = StatsDisplay(state: state, clients: counters)
     let board = DeliveryBoard(initial: DeliveryPlan(clients: options.numClients))
-    defer { board.deallocate() }
     let poolHealth = PoolHealth()
     let monitor: ControlThread
     do {
         let watcher = ClientMonitor(state: state, board: board, poolHealth: poolHealth)
         monitor = try ControlThread(name: "mp-client-mon") { watcher.run() }
     } catch {
-        printError("Cannot start the client monitor: \(error)")
-        return 1
+        throw .failed("Cannot start the client monitor: \(error)")
     }
 
     // Observability, off the datapath: rates sampled on a control thread, the telemetry
@@ -93,7 +57,7 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
         do {
             try eal.launch(on: statsLcore) { display.run(on: statsLcore, rates: rates); return 0 }
         } catch {
-            printError("Cannot start the statistics display on lcore \(statsLcore): \(error)")
+            sample.printError("Cannot start the statistics display on lcore \(statsLcore): \(error)")
         }
     }
 
@@ -115,5 +79,5 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     return poolHealth.damaged.load(ordering: .relaxed) ? exitPoolDamaged : 0
 }
 
-Console.lineBuffered()
-exit(runServer(CommandLine.arguments))
+let sample = Sample<MPServerOptions>(name: "mp_server", errorPrefix: "ERROR: ", usage: MPServerOptions.usage(program:))
+exit(sample.run(parse: MPServerOptions.parse, ealFailure: { "Cannot initialise the EAL: \($0)" }, serve))

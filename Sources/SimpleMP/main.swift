@@ -3,6 +3,7 @@
 // secondary looks them up; each process's send ring is the other's receive ring.
 import Glibc
 import MPCore
+import SampleSupport
 
 // Shared object names and sizes, as in the C sample (a C and a Swift process share them).
 let messagePoolName = "MSG_POOL"
@@ -13,26 +14,8 @@ let poolSize = 1024
 let poolCache = 32
 let messageSize = 128 // cmdline's STR_TOKEN_SIZE: the C sample's message buffers
 
-func simpleMP() -> Int32 {
-    Console.lineBuffered() // one line at a time, also into a pipe: the two processes talk
-    Shutdown.installHandlers() // before the EAL: a signal during start-up must not kill us mid-way
-
-    let eal: EAL
-    do {
-        eal = try EAL()
-    } catch {
-        let secondary = CommandLine.arguments.contains { $0 == "--proc-type=secondary" || $0 == "secondary" }
-        Console.error(secondary
-            ? "simple_mp: cannot start as a secondary process: is a primary simple_mp running with the same --file-prefix?"
-            : "simple_mp: cannot initialise the EAL (\(error.message)); see the EAL messages above")
-        return 1
-    }
-    let status = run(eal)
-    eal.cleanup(exitStatus: status) // waits for the receivers, which stop on Shutdown.requested
-    return status
-}
-
-func run(_ eal: borrowing EAL) -> Int32 {
+/// The sample on an initialised EAL (the start-up skeleton is `Sample.run`).
+func run(_ eal: borrowing EAL, _ options: NoOptions) throws(SampleFailure) -> Int32 {
     // The one place the role matters: create, or look up; everything after is role-blind.
     let sendRing: Ring<PoolBuffer>, receiveRing: Ring<PoolBuffer>, messagePool: Mempool
     do {
@@ -48,8 +31,7 @@ func run(_ eal: borrowing EAL) -> Int32 {
             messagePool = try Mempool.lookup(name: messagePoolName)
         }
     } catch {
-        Console.error("simple_mp: \(error)")
-        return 1
+        throw .failed("\(error)")
     }
 
     print("APP: Finished Process Init.")
@@ -58,9 +40,8 @@ func run(_ eal: borrowing EAL) -> Int32 {
         do {
             try eal.launch(on: lcore) { receiveMessages(from: receiveRing, pool: messagePool) }
         } catch {
-            Console.error("simple_mp: \(error)")
-            Shutdown.request()
-            return 1
+            Shutdown.request() // the receivers already started stop; cleanup waits for them
+            throw .failed("\(error)")
         }
     }
 
@@ -70,4 +51,11 @@ func run(_ eal: borrowing EAL) -> Int32 {
     return 0
 }
 
-exit(simpleMP())
+// Like the C sample, simple_mp takes no options of its own: whatever follows `--` is ignored.
+let sample = Sample<NoOptions>(name: "simple_mp", errorPrefix: "simple_mp: ") { "\($0) [EAL options]\n" }
+exit(sample.run(parse: NoOptions.parse, ealFailure: { error in
+    let secondary = CommandLine.arguments.contains { $0 == "--proc-type=secondary" || $0 == "secondary" }
+    return secondary
+        ? "cannot start as a secondary process: is a primary simple_mp running with the same --file-prefix?"
+        : "cannot initialise the EAL (\(error.message)); see the EAL messages above"
+}, run))

@@ -1,6 +1,6 @@
-import CDPDK
 import Glibc
 import MPCore
+import SampleSupport
 
 /// Which slice of the selected ports each lcore polls (C: `assign_ports_to_cores`): port pairs
 /// spread evenly over all lcores in id order, the first lcores taking one extra pair each.
@@ -20,30 +20,17 @@ func assignPortsToLcores(_ lcores: [LcoreID], portCount: Int) -> [LcoreID: Range
     return result
 }
 
-/// The selected ports in a plain C array, allocated once and shared read-only by the lcores,
-/// so the loop reads them without array bounds checks or reference counting.
-struct PortTable: @unchecked Sendable {
-    let base: UnsafeMutablePointer<EthPort>
-    let count: Int
-
-    init(_ ports: [EthPort]) {
-        count = ports.count
-        base = .allocate(capacity: max(count, 1))
-        base.initialize(from: ports, count: count)
-    }
-
-    func deallocate() { base.deallocate() }
-}
-
 /// The forwarding work of one lcore: ports `range` of `ports`, queue `queue` of each, forwarding
 /// port `p` to port `p ^ 1` (C: `lcore_main`), each packet rewritten by `Engine` on the way
 /// (`io`: unchanged, as the C sample). Specialised per engine: chosen once, in `runLcore`.
 ///
-/// Everything the loop touches is a plain value or a pointer set up before it starts: the burst
-/// storage is allocated once, counters are written through `LcoreCounters`, and the stop flag is
-/// read once per pass over the ports, so every burst either is fully counted or not started.
+/// Everything the loop touches is a plain value or a pointer set up before it starts: the port
+/// table is the array's storage, borrowed for the whole loop (no bounds checks, no reference
+/// counting per pass), the burst storage is allocated once, counters are written through
+/// `LcoreCounters`, and the stop flag is read once per pass over the ports, so every burst
+/// either is fully counted or not started.
 struct Forwarder<Engine: ForwardingEngine> {
-    let ports: PortTable
+    let ports: [EthPort]
     let range: Range<Int>
     let queue: QueueID
     let counters: LcoreCounters
@@ -53,20 +40,22 @@ struct Forwarder<Engine: ForwardingEngine> {
     func run(report: inout PeriodicReport?) {
         // The burst is a local, so its indices can live in registers across the driver calls.
         var burst = MbufBurst(capacity: Shared.burstSize)
-        if report == nil {
-            while !Shutdown.requested { forwardOnce(&burst) }
-            return
-        }
-        while !Shutdown.requested {
-            forwardOnce(&burst)
-            let now = rte_get_tsc_cycles()
-            if now >= report.unsafelyUnwrapped.next { report!.report(now: now) }
+        ports.withUnsafeBufferPointer { buffer in
+            let table = buffer.baseAddress!
+            if report == nil {
+                while !Shutdown.requested { forwardOnce(&burst, table) }
+                return
+            }
+            while !Shutdown.requested {
+                forwardOnce(&burst, table)
+                let now = TSC.now
+                if now >= report.unsafelyUnwrapped.next { report!.report(now: now) }
+            }
         }
     }
 
     /// One pass: a burst from each port of the slice to its pair.
-    @inline(__always) func forwardOnce(_ burst: inout MbufBurst) {
-        let table = ports.base
+    @inline(__always) func forwardOnce(_ burst: inout MbufBurst, _ table: UnsafePointer<EthPort>) {
         let queue = queue
         let counters = counters
         var p = range.lowerBound
@@ -92,25 +81,23 @@ struct Forwarder<Engine: ForwardingEngine> {
 
 /// What every lcore of this process needs to know: built once by `main`, then read-only.
 struct ForwardingPlan: Sendable {
-    let ports: PortTable
+    let ports: [EthPort]
     let assignment: [LcoreID: Range<Int>]
     /// Lcore slot numbers into `counters`.
     let slots: [LcoreID: Int]
-    let counters: CounterTable
+    let counters: PortCounters
     let queue: QueueID
     let mainLcore: LcoreID
     let statsPeriod: Double?
     /// `--fwd`: the engine every lcore's loop is specialised for.
     let fwd: ForwardingMode
-    /// The selected ports as an array, for messages and reports (never touched by the loop).
-    let portList: [EthPort]
 
     /// The body of each lcore (C: `lcore_main`): prints what it does, then forwards until stopped.
     func runLcore(_ lcore: LcoreID) -> Int32 {
         let range = assignment[lcore] ?? 0..<0
         var report: PeriodicReport? = nil
         if lcore == mainLcore, let seconds = statsPeriod {
-            report = PeriodicReport(ports: portList, counters: counters, seconds: seconds, queue: queue)
+            report = PeriodicReport(ports: ports, counters: counters, seconds: seconds, queue: queue)
         }
         if range.isEmpty {
             output("Lcore \(lcore) has nothing to do")
@@ -118,7 +105,7 @@ struct ForwardingPlan: Sendable {
             return 0
         }
         // One print per line, built first, so lines of several lcores do not interleave.
-        output("Lcore \(lcore) using ports " + range.map { "\(portList[$0].id) " }.joined())
+        output("Lcore \(lcore) using ports " + range.map { "\(ports[$0].id) " }.joined())
         output("lcore \(lcore) using queue \(queue) of each port")
         let writer = counters.writer(slot: slots[lcore]!)
         // The one place the engine is chosen: each case runs a loop specialised for it.
@@ -139,7 +126,7 @@ struct ForwardingPlan: Sendable {
     private func reportUntilStopped(_ report: inout PeriodicReport) {
         while !Shutdown.requested {
             usleep(10_000)
-            let now = rte_get_tsc_cycles()
+            let now = TSC.now
             if now >= report.next { report.report(now: now) }
         }
     }

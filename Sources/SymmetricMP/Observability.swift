@@ -11,7 +11,7 @@ enum Observability {
     /// Enables capture (primary only: the tools reach only the primary) and registers
     /// `/symmetric_mp/stats`. Failures cost the tool, not the forwarding: logged as warnings.
     /// - Returns: whether capture was enabled, to disable it at exit.
-    static func start(role: ProcessRole, procID: Int, ports: [EthPort], counters: CounterTable) -> Bool {
+    static func start(role: ProcessRole, procID: Int, ports: [EthPort], counters: PortCounters) -> Bool {
         var capture = false
         if role == .primary {
             do {

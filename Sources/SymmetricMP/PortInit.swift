@@ -1,5 +1,6 @@
 import Glibc
 import MPCore
+import SampleSupport
 
 /// Names and sizes shared by every symmetric_mp process of a group, C or Swift.
 enum Shared {

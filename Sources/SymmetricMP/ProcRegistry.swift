@@ -3,33 +3,47 @@
 // user: its RX queue allocates from it, its TX queue frees into it), so the others never stall
 // on it; and the process restarted with its proc-id finds its dead predecessor in the registry
 // and rebuilds that pool whole before it forwards again.
-import CDPDK
 import Glibc
 import MPCore
 
-/// The registry memzone ("SMP_proc_registry"), one `cdpdk_smp_proc_slot` per proc-id.
+/// One proc-id's slot in the registry: one cache line. Only Swift symmetric_mp processes use
+/// the registry (a C primary has none), so its layout is this struct's.
+struct ProcSlot {
+    /// 0: nobody runs this proc-id; set by compare-and-swap.
+    var pid: Int32
+    var pad0: UInt32
+    /// /proc/<pid>/stat starttime of that process: with pid, names the process.
+    var startTime: UInt64
+    /// Mbufs of its pool the ports held when the id first ran; -1: unknown.
+    var deviceHeld: Int64
+    var pad1: (UInt64, UInt64, UInt64, UInt64, UInt64)
+}
+
+/// The registry memzone ("SMP_proc_registry"), one `ProcSlot` per proc-id.
 struct ProcRegistry: @unchecked Sendable {
-    let slots: UnsafeMutablePointer<cdpdk_smp_proc_slot>
+    static let name = "SMP_proc_registry"
+    let slots: UnsafeMutablePointer<ProcSlot>
     let count: Int
 
     /// Reserves the registry for `count` proc-ids. Primary only.
     static func reserve(count: Int) throws(DPDKError) -> ProcRegistry {
-        let mz = try RawMemzone.reserve(name: CDPDK_SMP_MZ_PROC_REGISTRY,
-                                        byteCount: count * MemoryLayout<cdpdk_smp_proc_slot>.stride)
+        let mz = try RawMemzone.reserve(name: name,
+                                        byteCount: count * MemoryLayout<ProcSlot>.stride)
         let registry = ProcRegistry(mz, count: count)
-        for i in 0..<count { registry.slots[i].device_held = -1 }
+        for i in 0..<count { registry.slots[i].deviceHeld = -1 }
         return registry
     }
 
     /// The registry of a Swift primary; nil under a C primary, which has none.
     static func lookup(count: Int) -> ProcRegistry? {
-        guard let mz = try? RawMemzone.lookup(name: CDPDK_SMP_MZ_PROC_REGISTRY,
-                                              byteCount: count * MemoryLayout<cdpdk_smp_proc_slot>.stride) else { return nil }
+        guard let mz = try? RawMemzone.lookup(name: name,
+                                              byteCount: count * MemoryLayout<ProcSlot>.stride) else { return nil }
         return ProcRegistry(mz, count: count)
     }
 
     private init(_ mz: RawMemzone, count: Int) {
-        slots = UnsafeMutableRawPointer(mz.unsafePointer).assumingMemoryBound(to: cdpdk_smp_proc_slot.self)
+        precondition(MemoryLayout<ProcSlot>.stride == 64, "a ProcSlot is one cache line")
+        slots = UnsafeMutableRawPointer(mz.unsafePointer).assumingMemoryBound(to: ProcSlot.self)
         self.count = count
     }
 
@@ -44,19 +58,20 @@ struct ProcRegistry: @unchecked Sendable {
         let slot = slots + procID
         let me = getpid()
         let myStart = ProcessHandle.startTime(of: me) ?? 0
+        let pid = SharedInt32(unsafeAddress: slot.pointer(to: \.pid)!)
         var predecessor: Int32 = 0
-        while cdpdk_cas32(slot.pointer(to: \.pid)!, predecessor, me) == 0 {
-            let holder = cdpdk_load32(slot.pointer(to: \.pid)!)
-            if holder != 0 && ProcessHandle.isRunning(pid: holder, startTime: slot.pointee.start_time) {
+        while !pid.compareExchange(expected: predecessor, desired: me) {
+            let holder = pid.load()
+            if holder != 0 && ProcessHandle.isRunning(pid: holder, startTime: slot.pointee.startTime) {
                 throw InUse(pid: holder)
             }
             predecessor = holder // dead, or exited: take it over from that value
         }
-        slot.pointee.start_time = myStart
-        let held = slot.pointee.device_held
+        slot.pointee.startTime = myStart
+        let held = slot.pointee.deviceHeld
         if held < 0 {
             // The first run of this proc-id: what the ports hold of the pool now, they always will.
-            slot.pointee.device_held = Int64(pool.size - pool.availableCount)
+            slot.pointee.deviceHeld = Int64(pool.size - pool.availableCount)
             return
         }
         guard predecessor != 0 else {
@@ -76,7 +91,7 @@ struct ProcRegistry: @unchecked Sendable {
 
     /// Gives `procID` up at a clean exit.
     func release(_ procID: Int) {
-        _ = cdpdk_cas32((slots + procID).pointer(to: \.pid)!, getpid(), 0)
+        _ = SharedInt32(unsafeAddress: (slots + procID).pointer(to: \.pid)!).compareExchange(expected: getpid(), desired: 0)
     }
 }
 

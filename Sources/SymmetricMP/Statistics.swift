@@ -1,9 +1,9 @@
-import CDPDK
 import MPCore
+import SampleSupport
 
 /// The final report, in the C sample's format, printed after every lcore stopped, so the
 /// figures are exact (C prints them from its signal handler, mid-burst).
-func printFinalStatistics(ports: [EthPort], counters: CounterTable, signal: Int32) {
+func printFinalStatistics(ports: [EthPort], counters: PortCounters, signal: Int32) {
     output("\nExiting on signal \(signal)\n")
     for (i, port) in ports.enumerated() {
         output("Port \(port.id): RX - \(counters.total(.rx, port: i)), TX - \(counters.total(.tx, port: i)), Drop - \(counters.total(.drop, port: i))")
@@ -19,7 +19,7 @@ func printFinalStatistics(ports: [EthPort], counters: CounterTable, signal: Int3
 /// read per loop iteration, or from a sleeping loop when the main lcore has no ports.
 struct PeriodicReport {
     let ports: [EthPort]
-    let counters: CounterTable
+    let counters: PortCounters
     /// TSC cycles per period.
     let period: UInt64
     let hz: Double
@@ -31,13 +31,13 @@ struct PeriodicReport {
     let queue: QueueID
     private var lastBytes: [(rx: UInt64, tx: UInt64)?]
 
-    init(ports: [EthPort], counters: CounterTable, seconds: Double, queue: QueueID) {
+    init(ports: [EthPort], counters: PortCounters, seconds: Double, queue: QueueID) {
         self.queue = queue
         self.ports = ports
         self.counters = counters
-        hz = Double(rte_get_tsc_hz())
+        hz = Double(TSC.hz)
         period = max(1, UInt64(seconds * hz))
-        lastTime = rte_get_tsc_cycles()
+        lastTime = TSC.now
         next = lastTime &+ period
         last = Array(repeating: (0, 0, 0), count: ports.count)
         lastBytes = ports.map { PeriodicReport.bytes(of: $0, queue: queue) }

@@ -5,48 +5,20 @@
 // secondaries look them up), the datapath loop (Forwarding.swift), statistics (Statistics.swift).
 import Glibc
 import MPCore
+import SampleOptions
+import SampleSupport
 
-/// Prints a line to standard output and shows it now, also when stdout is a pipe.
-func output(_ text: String, terminator: String = "\n") {
-    print(text, terminator: terminator)
-    Console.flush()
-}
-
-/// Writes a line to standard error, after what stdout holds.
-func printError(_ text: String) { Console.error(text) }
-
-/// How `run` ended.
-enum Outcome {
-    /// Forwarded until SIGINT or SIGTERM: exit 0.
-    case stopped
-    /// `--help`: exit 0, nothing was shared yet.
-    case help
-    /// A mistake on the command line or a failed initialisation: exit 1.
-    case failed
-
-    var status: Int32 { self == .failed ? 1 : 0 }
-}
-
-/// Runs the application on an initialised EAL. Every failure path returns here, so the caller
-/// always cleans the EAL up (nothing stays in hugepages).
-func run(eal: borrowing EAL, program: String) -> Outcome {
-    func usageFailure(_ message: String) -> Outcome {
-        printError("Error: \(message)")
-        printError(Options.usage(program: program))
-        return .failed
-    }
-
+/// The application on an initialised EAL (the start-up skeleton is `Sample.run`). Every failure
+/// throws, and the skeleton cleans the EAL up (nothing stays in hugepages).
+func run(eal: borrowing EAL, parsed: SymmetricMPOptions) throws(SampleFailure) -> Int32 {
     // 1. Options, checked against the ports the EAL found.
-    guard EthPort.availableCount > 0 else { return usageFailure("No Ethernet ports - bye") }
+    guard EthPort.availableCount > 0 else { throw .usage(UsageError("No Ethernet ports - bye")) }
     let role = eal.role
     let options: Options
     do {
-        options = try Options.parse(Array(eal.applicationArguments.dropFirst()), role: role)
-    } catch where error.isHelp {
-        output(Options.usage(program: program))
-        return .help
+        options = try Options.resolve(parsed, role: role)
     } catch {
-        return usageFailure(error.message)
+        throw .usage(error)
     }
 
     // 2. The mbuf pools and the ports: the one place where primary and secondary differ.
@@ -72,14 +44,14 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
             pool = try PacketPool.lookup(name: registry == nil ? Shared.mbufPoolName : Shared.poolName(procID: options.procID))
         }
     } catch {
-        printError("\nError: \(error)")
-        return .failed
+        output("") // after a partial line ("# Initialising port 0... ")
+        throw .failed("\(error)")
     }
     if let registry {
         do throws(ProcRegistry.InUse) {
             try registry.claim(options.procID, pool: pool) { output($0) }
         } catch {
-            return usageFailure("proc-id \(options.procID) is in use by process \(error.pid)")
+            throw .usage(UsageError("proc-id \(options.procID) is in use by process \(error.pid)"))
         }
     }
     defer { registry?.release(options.procID) }
@@ -87,19 +59,15 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
     // 3. Forward on every lcore until SIGINT or SIGTERM.
     let lcores = eal.lcores
     let plan = ForwardingPlan(
-        ports: PortTable(options.ports),
+        ports: options.ports,
         assignment: assignPortsToLcores(lcores, portCount: options.ports.count),
         slots: Dictionary(uniqueKeysWithValues: lcores.enumerated().map { ($1, $0) }),
-        counters: CounterTable(slots: lcores.count, portCount: options.ports.count),
+        counters: PortCounters(slots: lcores.count, portCount: options.ports.count),
         queue: QueueID(UInt16(options.procID)), mainLcore: eal.mainLcore,
-        statsPeriod: options.statsPeriod, fwd: options.fwd, portList: options.ports)
-    defer {
-        plan.counters.deallocate()
-        plan.ports.deallocate()
-    }
+        statsPeriod: options.statsPeriod, fwd: options.fwd)
     // Capture (primary) and telemetry, off the datapath (Observability.swift).
     let capture = Observability.start(role: role, procID: options.procID, ports: options.ports, counters: plan.counters)
-    defer { // before the counters are freed (the defer above runs after this one)
+    defer { // before the counters can be freed (the plan, which holds them, goes after this)
         Telemetry.unregisterAll()
         if capture { PacketCapture.disable() }
     }
@@ -109,8 +77,7 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
     } catch {
         Shutdown.request() // stop the lcores that did start
         eal.waitForWorkers()
-        printError("Error: \(error)")
-        return .failed
+        throw .failed("\(error)")
     }
 
     // 4. Statistics, exact: every lcore has stopped at a burst boundary.
@@ -118,19 +85,9 @@ func run(eal: borrowing EAL, program: String) -> Outcome {
     if registry != nil {
         output("Pool \(pool.name): \(pool.availableCount) of \(pool.size) mbufs free")
     }
-    return .stopped
+    return 0
 }
 
-Shutdown.installHandlers()
-let program = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "symmetric_mp") } ?? "symmetric_mp"
-let status: Int32
-do {
-    let eal = try EAL(arguments: CommandLine.arguments)
-    status = run(eal: eal, program: program).status
-    // The group's files go with the last process out; while others run they stay, for restarts.
-    eal.cleanup(exitStatus: status)
-} catch {
-    printError("Error: Cannot init EAL: \(error)")
-    status = 1
-}
-exit(status)
+let sample = Sample<SymmetricMPOptions>(name: "symmetric_mp", errorPrefix: "Error: ",
+                                        usage: SymmetricMPOptions.usage(program:))
+exit(sample.run(parse: SymmetricMPOptions.parse, ealFailure: { "Cannot init EAL: \($0)" }, run))

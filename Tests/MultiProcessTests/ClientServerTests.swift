@@ -252,7 +252,7 @@ extension MultiProcess {
         // MARK: helpers
 
         func startServer(_ group: DPDKGroup, binary: String = Binaries.swift("mp_server"), lcores: [String] = ["-l", "0-1"],
-                         vdevs: [String] = nullPorts, app: [String] = ["-p", "3", "-n", "2"]) async throws -> RunningProcess {
+                         vdevs: [String] = nullPorts, app: [String] = ["-p3", "-n2"]) async throws -> RunningProcess { // getopt's glued values, as C takes them
             let p = try RunningProcess(binary, group.eal + lcores + vdevs + ["--"] + app, name: "server")
             try await p.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
             return p

@@ -27,7 +27,7 @@ extension MultiProcess {
                 try await first.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
                 #expect(first.lines.contains("Lcore 1 using ports 0 1"))
                 let second = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
-                                                + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"], name: "smp1")
+                                                + ["--", "-p3", "--num-procs", "2", "--proc-id", "1"], name: "smp1") // getopt's glued -p3
                 try await second.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
                 // The secondary neither configures ports nor checks links.
                 #expect(!second.text.contains("# Initialising port"))

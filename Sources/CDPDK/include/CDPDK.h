@@ -4,8 +4,8 @@
  * rte_ring_enqueue_burst, rte_pktmbuf_free, ...), directly from the headers below. What is here
  * is only what the importer cannot reach: fields of `struct rte_mbuf` and `struct rte_memzone`
  * (anonymous unions and bitfields make them opaque), thread-local macros (`rte_errno`), iteration
- * macros, and the shared-memory layout of the client_server_mp sample, which must match the C
- * sample byte for byte. Every symbol is prefixed `cdpdk_`.
+ * macros, and atomic/volatile accesses to shared memory. Sample-specific layouts live elsewhere
+ * (client_server_mp's in the CClientServer target). Every symbol is prefixed `cdpdk_`.
  */
 #ifndef CDPDK_H
 #define CDPDK_H
@@ -263,7 +263,7 @@ static inline void cdpdk_ring_forget_partial_enqueue(struct rte_ring *r) { r->pr
 #include <unistd.h>
 static inline int cdpdk_pidfd_open(int pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
-/* ---- int32 in shared memory ------------------------------------------------------------------ */
+/* ---- 32-bit words in shared memory (MPCore's SharedInt32, SharedUInt32) ------------------------ */
 
 static inline int cdpdk_cas32(volatile int32_t *p, int32_t expected, int32_t desired) {
     return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -272,119 +272,6 @@ static inline int32_t cdpdk_load32(const volatile int32_t *p) { return __atomic_
 static inline void cdpdk_store32(volatile int32_t *p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline uint32_t cdpdk_loadu32(const volatile uint32_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void cdpdk_storeu32(volatile uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
-
-/* ---- client_server_mp shared memory (examples/multi_process/client_server_mp/shared/common.h) */
-
-/* The server and its clients, C or Swift, share this memzone: same names, same layout. */
-#define CDPDK_CS_MAX_CLIENTS 16
-#define CDPDK_CS_CLIENT_RXQ_NAME "MProc_Client_%u_RX"
-#define CDPDK_CS_PKTMBUF_POOL_NAME "MProc_pktmbuf_pool"
-#define CDPDK_CS_MZ_PORT_INFO "MProc_port_info"
-
-/* Written by the server's rx lcore only; read by the statistics display. */
-struct cdpdk_cs_rx_stats {
-    uint64_t rx[RTE_MAX_ETHPORTS];
-} __rte_cache_aligned;
-
-/* Slot N is written by client N only; read by the server's statistics display. */
-struct cdpdk_cs_tx_stats {
-    uint64_t tx[RTE_MAX_ETHPORTS];
-    uint64_t tx_drop[RTE_MAX_ETHPORTS];
-} __rte_cache_aligned;
-
-/* Memzone "MProc_port_info": num_ports and id[] are written by the server before any client. */
-struct cdpdk_cs_port_info {
-    uint16_t num_ports;
-    uint16_t id[RTE_MAX_ETHPORTS];
-    volatile struct cdpdk_cs_rx_stats rx_stats;
-    volatile struct cdpdk_cs_tx_stats tx_stats[CDPDK_CS_MAX_CLIENTS];
-};
-
-/* Guard the layout the C sample compiles to (RTE_MAX_ETHPORTS 32, 64-byte cache lines). */
-_Static_assert(RTE_MAX_ETHPORTS == 32, "layout assumes Debian's RTE_MAX_ETHPORTS");
-_Static_assert(RTE_CACHE_LINE_SIZE == 64, "layout assumes 64-byte cache lines");
-_Static_assert(sizeof(struct cdpdk_cs_rx_stats) == 256, "rx_stats size");
-_Static_assert(sizeof(struct cdpdk_cs_tx_stats) == 512, "tx_stats size");
-_Static_assert(offsetof(struct cdpdk_cs_port_info, id) == 2, "port_info.id offset");
-_Static_assert(offsetof(struct cdpdk_cs_port_info, rx_stats) == 128, "port_info.rx_stats offset");
-_Static_assert(offsetof(struct cdpdk_cs_port_info, tx_stats) == 384, "port_info.tx_stats offset");
-_Static_assert(sizeof(struct cdpdk_cs_port_info) == 384 + 16 * 512, "port_info size");
-
-/* Arrays in C structs import as tuples; these hand Swift plain pointers into the memzone. */
-static inline volatile uint64_t *cdpdk_cs_rx_counters(struct cdpdk_cs_port_info *pi) {
-    return pi->rx_stats.rx;
-}
-static inline volatile uint64_t *cdpdk_cs_tx_counters(struct cdpdk_cs_port_info *pi, unsigned client) {
-    return pi->tx_stats[client].tx;
-}
-static inline volatile uint64_t *cdpdk_cs_tx_drop_counters(struct cdpdk_cs_port_info *pi, unsigned client) {
-    return pi->tx_stats[client].tx_drop;
-}
-static inline uint16_t *cdpdk_cs_port_ids(struct cdpdk_cs_port_info *pi) { return pi->id; }
-/* struct cdpdk_cs_port_info is cache-aligned, so Swift does not import it: its size and
- * num_ports come through here (the memzone arrives in Swift as an OpaquePointer). */
-static const size_t cdpdk_cs_port_info_size = sizeof(struct cdpdk_cs_port_info);
-static inline uint16_t cdpdk_cs_num_ports(const struct cdpdk_cs_port_info *pi) { return pi->num_ports; }
-static inline void cdpdk_cs_set_num_ports(struct cdpdk_cs_port_info *pi, uint16_t n) { pi->num_ports = n; }
-
-/* ---- client registry: this project's addition, in a memzone of its own ------------------------
- * The C sample's memzones stay byte-identical; a C client simply never registers. */
-#define CDPDK_CS_MZ_CLIENT_REGISTRY "MProc_client_registry"
-#define CDPDK_CS_CLIENT_RETQ_NAME "MProc_Client_%u_RET"
-
-/* Slot status, written by the server only. */
-enum {
-    CDPDK_CS_CLIENT_UNREGISTERED = 0, /* never claimed: the server delivers to it, as C does */
-    CDPDK_CS_CLIENT_STARTING = 1,     /* claimed; the server is preparing the id's rings */
-    CDPDK_CS_CLIENT_ALIVE = 2,
-    CDPDK_CS_CLIENT_STALLED = 3,      /* alive, but its heartbeat stopped */
-    CDPDK_CS_CLIENT_DEAD = 4,         /* exited; the server is reclaiming what it held */
-    CDPDK_CS_CLIENT_VACANT = 5,       /* reclaimed; the id is free again */
-};
-
-/* Padded by hand rather than __rte_cache_aligned, so that Swift imports the struct: one cache
- * line per writer. */
-struct cdpdk_cs_client_slot {
-    /* Line 0, written by a client while it claims the id (pid by compare-and-swap, then the rest,
-     * then ready_pid = pid); reset by the server once it has reclaimed a dead holder. */
-    volatile int32_t pid;          /* 0: nobody holds the id */
-    volatile uint32_t lcore;
-    volatile uint64_t start_time;  /* /proc/<pid>/stat starttime: with pid, names the process */
-    volatile uint64_t claimed_ns;  /* CLOCK_REALTIME at the claim */
-    volatile int32_t ready_pid;    /* = pid once the fields above are written */
-    uint8_t pad0[36];
-    /* Line 1, written by the server only. */
-    volatile uint32_t status;      /* CDPDK_CS_CLIENT_* */
-    volatile uint32_t generation;  /* registrations accepted for this id */
-    volatile uint64_t reclaimed;   /* mbufs taken back from this id's dead holders */
-    uint8_t pad1[48];
-    /* Line 2, written by the client only: bumped on every pass of its loop. */
-    volatile uint64_t heartbeat;
-    uint8_t pad2[56];
-};
-
-struct cdpdk_cs_client_registry {
-    volatile int32_t mark_offset;  /* the owner mark: mbuf dynamic field offset (server) */
-    volatile uint32_t clients_return; /* 1: clients hand every packet back (mp_server --reclaim) */
-    uint8_t pad[56];
-    struct cdpdk_cs_client_slot slot[CDPDK_CS_MAX_CLIENTS];
-};
-_Static_assert(sizeof(struct cdpdk_cs_client_slot) == 192, "client slot: three cache lines");
-_Static_assert(offsetof(struct cdpdk_cs_client_slot, status) == 64, "client slot: server line");
-_Static_assert(offsetof(struct cdpdk_cs_client_slot, heartbeat) == 128, "client slot: client line");
-_Static_assert(offsetof(struct cdpdk_cs_client_registry, slot) == 64, "registry: slots on their own lines");
-
-/* ---- symmetric_mp process registry: this project's addition --------------------------------
- * One slot per --proc-id, in memzone "SMP_proc_registry", reserved by the primary. */
-#define CDPDK_SMP_MZ_PROC_REGISTRY "SMP_proc_registry"
-struct cdpdk_smp_proc_slot {
-    volatile int32_t pid;          /* 0: nobody runs this proc-id; set by compare-and-swap */
-    uint32_t pad0;
-    volatile uint64_t start_time;  /* /proc/<pid>/stat starttime of that process */
-    volatile int64_t device_held;  /* mbufs of its pool the ports held when the id first ran; -1: unknown */
-    uint8_t pad1[40];
-};
-_Static_assert(sizeof(struct cdpdk_smp_proc_slot) == 64, "one cache line per proc-id");
 
 /* ---- counters in shared memory ------------------------------------------------------------- */
 

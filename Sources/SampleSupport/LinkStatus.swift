@@ -1,4 +1,5 @@
 import Glibc
+import MPCore
 
 extension EthPort {
     /// Waits up to 9 s for every port's link to come up, then prints each port's link, with the
