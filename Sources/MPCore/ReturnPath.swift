@@ -9,12 +9,10 @@ import CDPDK
 /// which the lender can repair, and the mbufs it held, which the lender finds by their owner
 /// mark. Each mbuf comes back with one reference, the lender's, whatever the device did with it.
 public struct ReturnPath: Sendable {
-    /// The ring back to the lender (`MProc_Client_<N>_RET` in the client-server sample).
     public let ring: Ring
     /// The owner mark the lender wrote; cleared here only if a packet must be freed locally.
     public let mark: MbufField
 
-    /// A way back through `ring`, for mbufs marked in `mark` by the lender.
     /// - Parameters:
     ///   - ring: the lender's return ring for this process; the lender is the primary process.
     ///   - mark: the owner mark's field.
