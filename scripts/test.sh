@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets the machine up (packages, hugepages), builds, and runs the whole test suite:
 # MPCore in-process tests, the multi-process tests against our binaries and the C samples, and
-# the example package (Examples/Pipeline) built against MPCore by version.
+# the example package (Examples/Pipeline) built against MPCore by version, and MPCore's DocC
+# catalog (built with no warnings).
 # Run as root from anywhere: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,9 @@ status=0
 swift test --skip-build --no-parallel || status=$?
 # Examples/Pipeline, built as an outside package would (MPCore by version), and run.
 bash scripts/test-example.sh || status=$?
+# MPCore's documentation: broken links and undocumented parameters fail (about 15 s once built).
+echo "test: documentation"
+bash scripts/build-docs.sh >/dev/null || status=$?
 
 # Whatever a test started must be gone, and its files with it, also when a test failed.
 left_procs=$(pgrep -fa -- '--file-prefix=mpt_' | grep -v pgrep || true)

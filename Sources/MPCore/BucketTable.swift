@@ -94,6 +94,8 @@ public struct BurstPicks: ~Copyable {
     /// Room: the largest burst it can hold picks for.
     public let capacity: Int
 
+    /// Allocates room for the picks of bursts of up to `capacity` packets: the capacity of the
+    /// ``MbufBurst`` it is used with (32 by default, as the burst's).
     public init(capacity: Int = 32) {
         precondition(capacity > 0)
         self.capacity = capacity

@@ -10,6 +10,8 @@ public struct DPDKError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What MPCore was doing, phrased to follow "while": "configuring port 1".
     public let attempted: String
 
+    /// An error for DPDK's errno `code` (positive: `ENOENT`, not `-ENOENT`), raised while doing
+    /// `attempted`.
     public init(code: Int32, attempted: String) {
         self.code = code
         self.attempted = attempted
@@ -18,6 +20,7 @@ public struct DPDKError: Error, CustomStringConvertible, Equatable, Sendable {
     /// `rte_strerror(code)`: DPDK's text, which covers its own codes beyond the C library's.
     public var message: String { String(cString: rte_strerror(code)) }
 
+    /// What was attempted and DPDK's text: "looking up ring SEC_2_PRI: No such file or directory".
     public var description: String { "\(attempted): \(message)" }
 
     /// An error from `rte_errno`, for the calls that return NULL or -1 on failure.

@@ -4,8 +4,12 @@ import Synchronization
 
 /// Whether this process created the shared memory (primary) or attached to it (secondary).
 public enum ProcessRole: Sendable, CustomStringConvertible {
-    case primary, secondary
+    /// Created the group's shared memory (`RTE_PROC_PRIMARY`): configures ports, creates rings and pools.
+    case primary
+    /// Attached to a running primary's memory (`RTE_PROC_SECONDARY`): looks objects up by name.
+    case secondary
 
+    /// `primary` or `secondary`, as DPDK's messages say it.
     public var description: String { self == .primary ? "primary" : "secondary" }
 }
 

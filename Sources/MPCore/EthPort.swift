@@ -7,6 +7,7 @@ import CDPDK
 /// their own queues. The receive and transmit calls are `@inlinable` and compile down to DPDK's
 /// own inline `rte_eth_rx_burst` / `rte_eth_tx_burst`.
 public struct EthPort: Hashable, Sendable, CustomStringConvertible {
+    /// The port's number in the ethdev API (`port_id`).
     public let id: PortID
 
     /// A port that exists and is not owned by another entity (`rte_eth_dev_is_valid_port`).
@@ -19,6 +20,7 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
 
     @inlinable init(unchecked id: PortID) { self.id = id }
 
+    /// "port N", as the samples' messages name a port.
     public var description: String { "port \(id)" }
 
     /// Number of usable ports (`rte_eth_dev_count_avail`).
@@ -48,11 +50,18 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
 
     /// What the device supports (`rte_eth_dev_info_get`).
     public struct Info: @unchecked Sendable {
+        /// The poll-mode driver's name (`driver_name`): `net_null`, `net_tap`, `net_ring`, ...
         public let driverName: String
+        /// The most RX queues the device can be configured with (`max_rx_queues`).
         public let maxRxQueues: Int
+        /// The most TX queues the device can be configured with (`max_tx_queues`).
         public let maxTxQueues: Int
+        /// RX offloads the device supports (`rx_offload_capa`, `RTE_ETH_RX_OFFLOAD_*` bits).
         public let rxOffloadCapabilities: UInt64
+        /// TX offloads the device supports (`tx_offload_capa`, `RTE_ETH_TX_OFFLOAD_*` bits).
         public let txOffloadCapabilities: UInt64
+        /// The RSS hash functions the device can apply (`flow_type_rss_offloads`,
+        /// `RTE_ETH_RSS_*` bits).
         public let flowTypeRSSOffloads: UInt64
         /// RX queues the port is configured with now (`nb_rx_queues`; 0 before `configure`).
         /// Shared with secondaries: they read what the primary configured.
@@ -62,6 +71,8 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
         let raw: rte_eth_dev_info
     }
 
+    /// What the device supports and how it is configured now (`rte_eth_dev_info_get`).
+    /// - Throws: `DPDKError` when the driver cannot report it.
     public func info() throws(DPDKError) -> Info {
         var raw = rte_eth_dev_info()
         try DPDKError.check(rte_eth_dev_info_get(id.rawValue, &raw), "getting device info of port \(id)")
@@ -86,6 +97,8 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
         /// TX offloads (`RTE_ETH_TX_OFFLOAD_*`), such as `fastFree`.
         public var txOffloads: UInt64
 
+        /// A configuration with the given RSS hash functions (nil: no RSS, one queue gets all)
+        /// and offloads; `.init()` asks for nothing, as the client-server sample does.
         public init(rssHashFunctions: UInt64? = nil, rxOffloads: UInt64 = 0, txOffloads: UInt64 = 0) {
             self.rssHashFunctions = rssHashFunctions
             self.rxOffloads = rxOffloads
@@ -207,12 +220,16 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
 
     /// Link state (`rte_eth_link_get_nowait`).
     public struct Link: Sendable, CustomStringConvertible {
+        /// Whether the link is up (`link_status`).
         public let isUp: Bool
+        /// The link speed in Mbit/s (`link_speed`; 0 when unknown or down).
         public let speedMbps: UInt32
         /// `rte_eth_link_to_str`: "Link up at 10 Gbps FDX Fixed" or "Link down".
         public let description: String
     }
 
+    /// The link state now, without waiting for it to settle (`rte_eth_link_get_nowait`).
+    /// - Throws: `DPDKError` when the driver cannot report it.
     public func link() throws(DPDKError) -> Link {
         var link = rte_eth_link()
         try DPDKError.check(rte_eth_link_get_nowait(id.rawValue, &link), "getting link status of port \(id)")
@@ -231,9 +248,26 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
 
     /// Basic counters (`rte_eth_stats_get`).
     public struct Stats: Sendable, Equatable {
-        public let rxPackets, txPackets, rxBytes, txBytes, rxMissed, rxErrors, txErrors, rxNoMbuf: UInt64
+        /// Packets received (`ipackets`).
+        public let rxPackets: UInt64
+        /// Packets sent (`opackets`).
+        public let txPackets: UInt64
+        /// Bytes received (`ibytes`); 0 from drivers that count no bytes, such as net_null.
+        public let rxBytes: UInt64
+        /// Bytes sent (`obytes`); 0 from drivers that count no bytes.
+        public let txBytes: UInt64
+        /// Packets the device dropped because its RX queues were full (`imissed`).
+        public let rxMissed: UInt64
+        /// Erroneous packets received (`ierrors`).
+        public let rxErrors: UInt64
+        /// Packets the device failed to send (`oerrors`).
+        public let txErrors: UInt64
+        /// Receives that failed for want of an mbuf in the pool (`rx_nombuf`).
+        public let rxNoMbuf: UInt64
     }
 
+    /// The device's basic counters, summed over all queues and processes (`rte_eth_stats_get`).
+    /// - Throws: `DPDKError` when the driver cannot report them.
     public func stats() throws(DPDKError) -> Stats {
         var s = rte_eth_stats()
         try DPDKError.check(rte_eth_stats_get(id.rawValue, &s), "reading statistics of port \(id)")
@@ -271,7 +305,9 @@ public struct EthPort: Hashable, Sendable, CustomStringConvertible {
 
 /// A 48-bit ethernet address, printed as DPDK's `rte_ether_format_addr` does (`02:00:00:00:00:01`).
 public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
+    /// The six bytes, in transmission order.
     public let bytes: [UInt8]
+    /// Six upper-case hexadecimal pairs separated by colons.
     public var description: String {
         bytes.map { b in
             let h = String(b, radix: 16, uppercase: true)

@@ -3,10 +3,17 @@ import CDPDK
 extension EthPort {
     /// A port's device counters (`struct rte_eth_stats`), as the PMD keeps them for all processes.
     public struct Statistics: Sendable, Equatable {
-        public var rxPackets: UInt64 = 0, txPackets: UInt64 = 0
-        public var rxBytes: UInt64 = 0, txBytes: UInt64 = 0
+        /// Packets received (`ipackets`, or `q_ipackets[q]` for one queue).
+        public var rxPackets: UInt64 = 0
+        /// Packets sent (`opackets`, or `q_opackets[q]`).
+        public var txPackets: UInt64 = 0
+        /// Bytes received (`ibytes`, or `q_ibytes[q]`).
+        public var rxBytes: UInt64 = 0
+        /// Bytes sent (`obytes`, or `q_obytes[q]`).
+        public var txBytes: UInt64 = 0
         /// Packets the device could not receive (`imissed`) or not send (`oerrors`).
         public var rxMissed: UInt64 = 0, txErrors: UInt64 = 0
+        /// All counters 0.
         public init() {}
     }
 

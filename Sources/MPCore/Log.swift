@@ -8,7 +8,16 @@ import CDPDK
 public struct Log: Sendable {
     /// DPDK's levels (`RTE_LOG_ERR` ... `RTE_LOG_DEBUG`).
     public enum Level: UInt32, Sendable {
-        case error = 4, warning = 5, notice = 6, info = 7, debug = 8
+        /// `RTE_LOG_ERR`: something failed.
+        case error = 4
+        /// `RTE_LOG_WARNING`: something is wrong but work goes on.
+        case warning = 5
+        /// `RTE_LOG_NOTICE`: a normal but significant event (a client's state changed).
+        case notice = 6
+        /// `RTE_LOG_INFO`: the default level of a type registered here.
+        case info = 7
+        /// `RTE_LOG_DEBUG`: diagnostics, shown with `--log-level=<name>:debug`.
+        case debug = 8
     }
 
     /// The type id `rte_log_register_type_and_pick_level` returned.
@@ -47,9 +56,14 @@ public struct Log: Sendable {
         }
     }
 
+    /// Writes `message` at ``Level/error``, if enabled.
     public func error(_ message: @autoclosure () -> String) { log(.error, message()) }
+    /// Writes `message` at ``Level/warning``, if enabled.
     public func warning(_ message: @autoclosure () -> String) { log(.warning, message()) }
+    /// Writes `message` at ``Level/notice``, if enabled.
     public func notice(_ message: @autoclosure () -> String) { log(.notice, message()) }
+    /// Writes `message` at ``Level/info``, if enabled.
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
+    /// Writes `message` at ``Level/debug``, if enabled; the message is not built otherwise.
     public func debug(_ message: @autoclosure () -> String) { log(.debug, message()) }
 }

@@ -91,6 +91,7 @@ public struct MbufBurst: ~Copyable {
 
     /// Number of mbufs held.
     @inlinable public var count: Int { end &- head }
+    /// True when it holds no mbuf.
     @inlinable public var isEmpty: Bool { end == head }
     /// True when it holds `capacity` mbufs.
     @inlinable public var isFull: Bool { end &- head == capacity }

@@ -140,6 +140,13 @@ public struct PacketPool: @unchecked Sendable {
 
     /// Creates a packet pool. Primary only.
     /// - Parameters:
+    ///   - name: the pool's name, by which secondaries look it up (`RTE_MEMPOOL_NAMESIZE` - 1
+    ///     bytes at most).
+    ///   - count: mbufs in the pool; a power of two minus one fills its ring exactly.
+    ///   - cacheSize: free mbufs each lcore keeps for itself (0 for none); at most
+    ///     `RTE_MEMPOOL_CACHE_MAX_SIZE` (512) and `count / 1.5`.
+    ///   - privateSize: bytes of application data after each mbuf's header, 0 by default.
+    ///   - socket: the NUMA socket to allocate on; the calling lcore's by default.
     ///   - dataRoomSize: buffer size per mbuf, `RTE_MBUF_DEFAULT_BUF_SIZE` (2176) by default.
     ///   - ops: the mempool ops of the common store (`rte_pktmbuf_pool_create_by_ops`), one of
     ///     `Mempool.availableOps`; nil for DPDK's default (`ring_mp_mc`).

@@ -1,8 +1,11 @@
 /// Packets and bits per second over an interval, from two readings of growing counters.
 public struct Rate: Sendable, Equatable, CustomStringConvertible {
+    /// Packets per second.
     public var packetsPerSecond: Double
+    /// Bits per second (bytes times 8; Ethernet's preamble and gap not included).
     public var bitsPerSecond: Double
 
+    /// A rate of the given figures; both 0 by default.
     public init(packetsPerSecond: Double = 0, bitsPerSecond: Double = 0) {
         self.packetsPerSecond = packetsPerSecond
         self.bitsPerSecond = bitsPerSecond

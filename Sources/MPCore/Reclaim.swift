@@ -7,10 +7,17 @@ import CDPDK
 
 /// Head and tail of a ring's producer and consumer sides: a diagnostic view.
 public struct RingPositions: Equatable, Sendable, CustomStringConvertible {
-    public let producerHead: UInt32, producerTail: UInt32
-    public let consumerHead: UInt32, consumerTail: UInt32
+    /// Where the next enqueue starts: moved by a producer before it writes its entries.
+    public let producerHead: UInt32
+    /// The end of what producers have published: moved once their entries are written.
+    public let producerTail: UInt32
+    /// Where the next dequeue starts: moved by a consumer before it copies its entries out.
+    public let consumerHead: UInt32
+    /// The end of what consumers have released: moved once their entries are copied.
+    public let consumerTail: UInt32
     /// True when a producer or consumer moved its head and has not (yet) moved its tail.
     public var hasOperationInProgress: Bool { producerHead != producerTail || consumerHead != consumerTail }
+    /// `prod HEAD/TAIL cons HEAD/TAIL`.
     public var description: String {
         "prod \(producerHead)/\(producerTail) cons \(consumerHead)/\(consumerTail)"
     }

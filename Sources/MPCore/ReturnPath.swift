@@ -9,10 +9,12 @@ import CDPDK
 /// which the lender can repair, and the mbufs it held, which the lender finds by their owner
 /// mark. Each mbuf comes back with one reference, the lender's, whatever the device did with it.
 public struct ReturnPath: Sendable {
+    /// The ring back to the lender (mp_server's `MProc_Client_<N>_RET`).
     public let ring: Ring<Mbuf>
     /// The owner mark the lender wrote; cleared here only if a packet must be freed locally.
     public let mark: MbufField
 
+    /// A way back through `ring`, for mbufs the lender marked in `mark`.
     /// - Parameters:
     ///   - ring: the lender's return ring for this process; the lender is the primary process.
     ///   - mark: the owner mark's field.

@@ -28,8 +28,15 @@ public struct RingFlags: OptionSet, Sendable {
 }
 
 extension Ring where Element: ~Copyable {
-    /// Creates a ring (`rte_ring_create`). Primary only.
-    /// - Parameter count: slots, a power of two; the ring holds at most `count - 1` objects.
+    /// Creates a ring (`rte_ring_create`). Usually the primary's job; any process of the group
+    /// may create one, and it stays for the life of the group.
+    /// - Parameters:
+    ///   - name: the ring's name, by which other processes look it up (`RTE_RING_NAMESIZE` - 1
+    ///     bytes at most).
+    ///   - count: slots, a power of two; the ring holds at most `count - 1` objects.
+    ///   - socket: the NUMA socket to allocate on; the calling lcore's by default.
+    ///   - flags: `.singleProducer` and `.singleConsumer` when only one thread will ever
+    ///     enqueue, or dequeue: cheaper than the multi-thread default.
     public static func create(name: String, count: Int, socket: SocketID = .current,
                               flags: RingFlags = []) throws(DPDKError) -> Ring {
         guard let r = rte_ring_create(name, UInt32(count), socket.rawValue, flags.rawValue) else {

@@ -17,15 +17,22 @@ import Glibc
 /// (see `ReturnPath`).
 public struct TxBuffer: ~Copyable {
     @usableFromInline let raw: UnsafeMutablePointer<rte_eth_dev_tx_buffer>
+    /// The port the buffer sends on.
     public let port: EthPort
+    /// The TX queue of ``port`` it sends on.
     public let queue: QueueID
     @usableFromInline let drops: SharedCounter
     @usableFromInline let returnPath: ReturnPath?
 
-    /// Allocates a buffer for up to `capacity` packets on the port's socket.
+    /// Allocates a buffer for up to `capacity` packets (`rte_eth_tx_buffer_init`), in this
+    /// process's own memory.
     /// - Parameters:
+    ///   - port: the port the buffer sends on.
+    ///   - queue: the TX queue of `port`; one buffer per queue, used by one thread.
+    ///   - capacity: packets queued before a send; 32, the samples' burst size, by default.
     ///   - drops: incremented by the number of packets a flush could not send.
     ///   - returning: where sent and refused packets go instead of being freed; nil to free them.
+    /// - Throws: `DPDKError` (`ENOMEM`) when the buffer's memory cannot be allocated.
     public init(port: EthPort, queue: QueueID, capacity: Int = 32, drops: SharedCounter,
                 returning: ReturnPath? = nil) throws(DPDKError) {
         // Process-private memory, not DPDK's shared heap (rte_zmalloc): only this process uses
