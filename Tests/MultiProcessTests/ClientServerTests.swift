@@ -16,7 +16,8 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let clients = [try await startClient(group, id: 0, lcores: "2@1"),
                                try await startClient(group, id: 1, lcores: "3@0")]
-                try await Task.sleep(for: .seconds(2))
+                let traffic = try QueueTraffic(group)
+                for id in 0..<2 { try await traffic.waitUntilSent(QueueTraffic.enough, queue: id, "client \(id)") }
                 var totals: [ClientTotals] = []
                 for (id, client) in clients.enumerated() {
                     let t = try await stopClient(client, id: id)
@@ -53,9 +54,8 @@ extension MultiProcess {
             try await DPDKGroup.with("cs_pcap") { group in
                 let server = try await startServer(group, lcores: ["-l", "0"], vdevs: vdevs, app: ["-p", "3", "-n", "1"])
                 let client = try await startClient(group, id: 0, lcores: "2@1")
-                let deadline = Date().addingTimeInterval(5)
-                while Date() < deadline, (try? Pcap.read(out1))?.count ?? 0 < input.count {
-                    try await Task.sleep(for: .milliseconds(50))
+                try await poll("port 1 recorded the \(input.count) packets", detail: { "recorded: \((try? Pcap.read(out1).count) ?? 0)" }) {
+                    (try? Pcap.read(out1))?.count ?? 0 >= input.count
                 }
                 let totals = try await stopClient(client, id: 0)
                 #expect(totals == ClientTotals(rx: 100, tx: 100, drop: 0))
@@ -74,14 +74,17 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let first = try await startClient(group, id: 0, lcores: "2@1")
                 let other = try await startClient(group, id: 1, lcores: "3@0")
-                try await Task.sleep(for: .seconds(1))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "client 0") // killed while it forwards
                 first.signal(SIGKILL)
                 #expect(try await first.waitForExit() == 128 + SIGKILL)
-                try await Task.sleep(for: .milliseconds(500))
+                // The others go on: the server, and client 1, which keeps forwarding.
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, beyond: try traffic.sent(queue: 1), "client 1 after the kill")
                 #expect(server.isRunning)
                 #expect(other.isRunning)
+                let base = try traffic.sent(queue: 0)
                 let again = try await startClient(group, id: 0, lcores: "2@1")
-                try await Task.sleep(for: .seconds(1))
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: base, "the restarted client 0")
                 let t0 = try await stopClient(again, id: 0)
                 #expect(t0.tx > 0, "the restarted client forwarded nothing")
                 let t1 = try await stopClient(other, id: 1)
@@ -99,7 +102,9 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let c = try await startClient(group, id: 0, lcores: "2@1", binary: cClient)
                 let swift = try await startClient(group, id: 1, lcores: "3@0")
-                try await Task.sleep(for: .seconds(2))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "the C client 0")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "client 1")
                 // The C client has no signal handler: it dies wherever it is, possibly inside an
                 // operation on the shared mbuf pool's ring, which would leave every other user of
                 // the pool spinning on it forever. So it goes last, once nobody else polls.
@@ -118,17 +123,22 @@ extension MultiProcess {
             try await DPDKGroup.with("cs_cserver") { group in
                 let server = try await startServer(group, binary: cServer, app: ["-p", "3", "-n", "1"])
                 let client = try await startClient(group, id: 0, lcores: "2@1")
-                try await Task.sleep(for: .seconds(2))
+                try await QueueTraffic(group).waitUntilSent(QueueTraffic.enough, queue: 0, "client 0")
                 let totals = try await stopClient(client, id: 0)
                 #expect(totals.tx > 0)
+                let screensBefore = server.text.components(separatedBy: "\u{1B}[2J").count
                 // The C server shows its screen 3 s after start, then every second: wait for one
-                // drawn after the client stopped, then stop it (its SIGINT handler exits).
-                try await Task.sleep(for: .milliseconds(2500))
+                // begun after the client stopped and complete (the next one has begun), then stop
+                // the server (its SIGINT handler exits).
+                var screens: [String] = []
+                try await poll("a whole statistics screen of the C server drawn after the client stopped",
+                               detail: { server.text }) {
+                    screens = server.text.components(separatedBy: "\u{1B}[2J")
+                    return screens.count >= screensBefore + 2
+                }
                 server.signal(SIGINT)
                 _ = try await server.waitForExit()
-                let screens = server.text.components(separatedBy: "\u{1B}[2J")
-                #expect(screens.count > 1, "the C server drew no statistics screen:\n\(server.text)")
-                let stats = try ServerStats(parsing: screens.last ?? "")
+                let stats = try ServerStats(parsing: screens[screensBefore])
                 #expect(stats.clients.first?.tx == totals.tx, "the Swift client's TX counters are not where the C server reads them")
                 #expect(stats.clients.first?.txDrop == totals.drop)
             }
@@ -142,7 +152,8 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let clients = [try await startClient(group, id: 0, lcores: "2@1"),
                                try await startClient(group, id: 1, lcores: "3@0")]
-                try await Task.sleep(for: .seconds(1))
+                let traffic = try QueueTraffic(group)
+                for id in 0..<2 { try await traffic.waitUntilSent(QueueTraffic.enough, queue: id, "client \(id)") }
                 server.signal(signal)
                 _ = try await server.waitForExit()
                 let gone = Date()

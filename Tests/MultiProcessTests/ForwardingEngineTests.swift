@@ -31,11 +31,11 @@ extension MultiProcess {
                 try await body(c)
             }
 
-            /// Polls port 1's recording until it holds every input packet (or the deadline).
-            func waitForOutput(_ tag: String, timeout: Double = 10) async throws {
-                let deadline = Date().addingTimeInterval(timeout)
-                while Date() < deadline, (try? output(tag, port: 1))?.count ?? 0 < input.count {
-                    try await Task.sleep(for: .milliseconds(50))
+            /// Polls port 1's recording until it holds every input packet.
+            func waitForOutput(_ tag: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                try await poll("port 1's recording (\(tag)1) holds the \(input.count) packets", timeout: timeout,
+                               sourceLocation: sourceLocation, detail: { "it holds \((try? output(tag, port: 1).count) ?? 0)" }) {
+                    (try? output(tag, port: 1))?.count ?? 0 >= input.count
                 }
             }
         }

@@ -31,7 +31,9 @@ extension MultiProcess {
                 try await second.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
                 // The secondary neither configures ports nor checks links.
                 #expect(!second.text.contains("# Initialising port"))
-                try await Task.sleep(for: .seconds(2))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "smp0")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "smp1")
 
                 for p in [second, first] {
                     p.signal(SIGINT)
@@ -59,7 +61,7 @@ extension MultiProcess {
                     "--vdev", "net_pcap1,tx_pcap=\(dir)/out1.pcap",
                     "--", "-p3", "--num-procs=1", "--proc-id=0"]) // getopt's attached forms, as C accepts
                 try await p.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                try await Task.sleep(for: .milliseconds(500)) // 1000 packets take microseconds
+                try await QueueTraffic(group, ports: [1]).waitUntilSent(1000, queue: 0, "symmetric_mp, from port 0 to port 1")
                 p.signal(SIGINT)
                 #expect(try await p.waitForExit() == 0)
                 let stats = try Self.expectExactStats(p, ports: [0, 1])
@@ -99,20 +101,29 @@ extension MultiProcess {
                 try await primary.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
                 let second = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal + Self.nullPorts + args(1), name: "second")
                 try await second.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .milliseconds(300))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "second") // killed while it forwards
                 second.signal(SIGKILL)
                 _ = try await second.waitForExit()
 
-                let second2 = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal + Self.nullPorts + args(1), name: "second, restarted")
+                // The restarted processes report their totals (no telemetry once the primary is gone).
+                let reporting = ["--stats-period", "0.1"]
+                let base = try traffic.sent(queue: 1)
+                let second2 = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal + Self.nullPorts
+                                                 + args(1) + reporting, name: "second, restarted")
                 try await second2.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .milliseconds(500))
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, beyond: base, "the restarted second")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: try traffic.sent(queue: 0), "the primary, after the restart")
                 #expect(primary.isRunning)
                 primary.signal(SIGKILL)
                 _ = try await primary.waitForExit()
+                let reportsBeforeKill = second2.lines.count
 
-                let first2 = try RunningProcess(Self.binary, ["--lcores", "1@1", "--proc-type=secondary"] + group.eal + Self.nullPorts + args(0), name: "primary, restarted as secondary")
+                let first2 = try RunningProcess(Self.binary, ["--lcores", "1@1", "--proc-type=secondary"] + group.eal + Self.nullPorts
+                                                + args(0) + reporting, name: "primary, restarted as secondary")
                 try await first2.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                try await Task.sleep(for: .seconds(1))
+                try await Self.waitUntilReportedSent(first2, QueueTraffic.enough)
+                try await Self.waitUntilReportedSent(second2, QueueTraffic.enough, afterLine: reportsBeforeKill)
                 #expect(second2.isRunning)
 
                 for p in [first2, second2] {
@@ -136,7 +147,9 @@ extension MultiProcess {
                                                              + group.eal + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"],
                                                              name: "C secondary")
                 try await c.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .seconds(1.5))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "the C secondary")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "the Swift primary")
                 #expect(c.isRunning)
                 c.signal(SIGINT)
                 #expect(try await c.waitForExit() == 0)
@@ -164,7 +177,9 @@ extension MultiProcess {
                 let swift = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
                                                + ["--", "-p", "3", "--proc-id", "1"], name: "swift secondary")
                 try await swift.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .seconds(1.5))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "the Swift secondary")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "the C primary")
 
                 swift.signal(SIGINT)
                 #expect(try await swift.waitForExit() == 0)
@@ -247,6 +262,31 @@ extension MultiProcess {
         // MARK: helpers
 
         struct Counts: Equatable { var rx, tx, drop: UInt64 }
+
+        /// Waits until a `--stats-period` report of `p` from line `afterLine` on shows, on each
+        /// port, a TX total at least `count` above the last one reported before that line: `p`
+        /// forwards in both directions. For processes no telemetry reaches (secondaries whose
+        /// primary has gone).
+        static func waitUntilReportedSent(_ p: RunningProcess, _ count: UInt64, afterLine: Int = 0, ports: [Int] = [0, 1],
+                                          timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            // "Stats: port 1: RX ... pps, TX ... pps, Drop ... pps (total RX a, TX b, Drop c)"
+            func totals(_ lines: ArraySlice<String>) -> [Int: UInt64] {
+                var tx: [Int: UInt64] = [:]
+                for line in lines {
+                    if let m = line.firstMatch(of: /^Stats: port (\d+): .*\(total RX \d+, TX (\d+), Drop \d+\)$/) {
+                        tx[Int(m.1)!] = UInt64(m.2)!
+                    }
+                }
+                return tx
+            }
+            let lines = p.lines
+            let before = totals(lines.prefix(min(afterLine, lines.count)))
+            try await poll("\(p.name) reported \(count) packets sent on ports \(ports)", timeout: timeout,
+                           sourceLocation: sourceLocation, detail: { p.text }) {
+                let now = totals(p.lines.dropFirst(afterLine))
+                return ports.allSatisfy { now[$0, default: 0] >= before[$0, default: 0] + count }
+            }
+        }
 
         /// The `Port N: RX - a, TX - b, Drop - c` lines, by port.
         static func parseStats(_ text: String) -> [Int: Counts] {
