@@ -80,7 +80,7 @@ extension MultiProcess.ClientServerTests {
             let holder = try await startClient(group, id: 0, lcores: "2@1")
             let second = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "3@1", "--proc-type=secondary", "--", "-n", "0"])
             #expect(try await second.waitForExit() == 1)
-            expectOneError(second, containing: "client id 0 is in use by process \(holder.pid)")
+            expectRefusal(second, marker: "ERROR:", Refusal("0", "\(holder.pid)")) // the id, and who holds it
             #expect(holder.isRunning)
             holder.signal(SIGKILL)
             _ = try await holder.waitForExit()
