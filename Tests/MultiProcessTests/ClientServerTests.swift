@@ -121,7 +121,10 @@ extension MultiProcess {
         @Test func swiftClientAgainstCServer() async throws {
             let cServer = try #require(Binaries.c("mp_server"), "C samples did not build")
             try await DPDKGroup.with("cs_cserver") { group in
-                let server = try await startServer(group, binary: cServer, app: ["-p", "3", "-n", "1"])
+                // stdbuf: the C server's stdout is a pipe; line buffering shows each screen as it is drawn.
+                let server = try RunningProcess("/usr/bin/stdbuf", ["-oL", cServer] + group.eal + ["-l", "0-1"] + Self.nullPorts
+                                                + ["--", "-p", "3", "-n", "1"], name: "C server")
+                try await server.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
                 let client = try await startClient(group, id: 0, lcores: "2@1")
                 try await QueueTraffic(group).waitUntilSent(QueueTraffic.enough, queue: 0, "client 0")
                 let totals = try await stopClient(client, id: 0)
