@@ -97,10 +97,9 @@ extension MultiProcess.ClientServerTests {
 
     /// Packets per second forwarded by a fresh client 0, in three runs: over its 4,000,000
     /// packets on each port after the first 1,000,000 (warm-up), counted by the ports (its
-    /// queue's counters, read at both ends of the window: a quarter of a second at 32 Mpps,
-    /// about the half second a fixed window used to take at the rates seen). The rate of one run swings by up to
-    /// 2.5x on these machines, for the C samples too (docs/reliability.md), so the check
-    /// compares the median before with the best after.
+    /// queue's counters, read at both ends of the window: a quarter of a second at 32 Mpps).
+    /// The rate of one run swings by up to 2.5x on these machines, for the C samples too
+    /// (docs/reliability.md), so the check compares the median before with the best after.
     func rates(_ group: DPDKGroup, client binary: String, _ traffic: QueueTraffic) async throws -> [Double] {
         var result: [Double] = []
         for _ in 0..<3 {
