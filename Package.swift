@@ -1,5 +1,9 @@
 // swift-tools-version:6.2
-// 6.2: the samples use InlineArray, the tests exit tests (#expect(processExitsWith:)).
+// 6.2 is what the code needs, and the oldest toolchain that builds all of it: the samples use
+// InlineArray (SE-0453, Swift 6.2), the tests exit tests (#expect(processExitsWith:), Swift
+// Testing 6.2); nothing needs 6.3 (exit tests capture no values, which 6.3 would allow). An older
+// toolchain stops here with "requires a minimum Swift tools version of 6.2" rather than in the
+// compiler. No PackageDescription API beyond 5.x is used.
 import PackageDescription
 
 // No unsafe flags: other packages can depend on MPCore (SwiftPM before 6.2 refuses a dependency

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Examples/Pipeline the way an outside package uses MPCore: by version, from a clone of
 # this repository (its committed HEAD) tagged 1.0.0 in a temporary directory; checks that the
-# package has no unsafe build flags. Then runs the example's two processes on net_null for a
-# second and checks that the counts add up exactly.
+# package has no unsafe build flags. Then runs the example's two processes on net_null until
+# 100000 packets went through both, and checks that the counts add up exactly.
 # Run as root after scripts/setup.sh (scripts/test.sh does both). DPDK_LOCK=/tmp/dpdk.lock holds
 # that lock around the run (not the build), for machines shared with other DPDK users.
 set -euo pipefail
@@ -57,6 +57,28 @@ wait_exit() { # pid seconds; sets rc to the process's exit status
   rc=0; wait "$1" || rc=$?
 }
 
+# Polls the primary's telemetry socket until port 0 has sent `count` packets: the worker, the
+# only process that transmits, has taken that many off the ring and sent them.
+wait_sent() { # count seconds
+  python3 - "/var/run/dpdk/$prefix/dpdk_telemetry.v2" "$1" "$2" <<'PY' || fail "the worker did not send $1 packets within $2 s"
+import json, socket, sys, time
+path, count, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(path)
+s.recv(16384)  # the greeting
+deadline = time.monotonic() + seconds
+while True:
+    s.send(b"/ethdev/stats,0")
+    sent = json.loads(s.recv(65536))["/ethdev/stats"]["opackets"]
+    if sent >= count:
+        sys.exit(0)
+    if time.monotonic() > deadline:
+        print(f"example: port 0 sent {sent} packets", file=sys.stderr)
+        sys.exit(1)
+    time.sleep(0.02)
+PY
+}
+
 run() {
   : >"$tmp/primary.log"; : >"$tmp/worker.log"
   "$bin" -l 0 --no-pci --file-prefix="$prefix" --vdev net_null0 --log-level=error >"$tmp/primary.log" 2>&1 &
@@ -65,7 +87,7 @@ run() {
   "$bin" -l 1 --no-pci --file-prefix="$prefix" --proc-type=secondary --log-level=error >"$tmp/worker.log" 2>&1 &
   pids+=($!); worker=$!
   wait_line "$tmp/worker.log" '^worker: ready$' 20
-  sleep 1 # the traffic run: one second of net_null packets through both processes
+  wait_sent 100000 10 # the traffic run: until 100000 packets went through both processes
   kill -INT "$primary"; wait_exit "$primary" 10; primary_rc=$rc
   kill -INT "$worker"; wait_exit "$worker" 10; worker_rc=$rc
 }

@@ -1,4 +1,6 @@
 // swift-tools-version:6.2
+// 6.2: MPCore's minimum (its package needs Swift 6.2), so that an older toolchain says so here
+// rather than when it resolves MPCore; the example itself needs nothing newer.
 import PackageDescription
 
 // A package of your own that uses MPCore: it depends on MPCore by version, like on any other

@@ -30,8 +30,9 @@ import Testing
     }
 
     @Test func mainLcoreCannotBeLaunchedOn() {
-        let error = #expect(throws: DPDKError.self) { try eal.launch(on: LcoreID(0)) { 0 } }
-        #expect(error?.attempted == "launching work on lcore 0")
+        // rte_eal_remote_launch documents no code for the main lcore (22.11 answers EPIPE, its
+        // code for a failed write to a worker's pipe): the lcore named is what matters.
+        expectDPDKError(nil, naming: "0") { try eal.launch(on: LcoreID(0)) { 0 } }
     }
 }
 

@@ -55,7 +55,7 @@ import Testing
     @Test func emptyPoolIsAnError() throws {
         let pool = try Mempool.create(name: TestEAL.uniqueName("P"), count: 2, elementSize: 8)
         let a = try pool.get(), b = try pool.get()
-        #expect(throws: DPDKError(code: ENOBUFS, attempted: "taking a buffer from mempool \(pool.name)")) { _ = try pool.get() }
+        expectDPDKError(ENOBUFS, naming: pool.name) { _ = try pool.get() }
         _ = consume a
         _ = consume b
         #expect(pool.availableCount == 2)
@@ -64,7 +64,7 @@ import Testing
     @Test func duplicateNamesAreRefused() throws {
         let name = TestEAL.uniqueName("DUP")
         _ = try Ring<Mbuf>.create(name: name, count: 4)
-        #expect(throws: DPDKError(code: EEXIST, attempted: "creating ring \(name)")) { try Ring<Mbuf>.create(name: name, count: 4) }
+        expectDPDKError(EEXIST, naming: name) { _ = try Ring<Mbuf>.create(name: name, count: 4) }
     }
 
     @Test func memzoneHoldsTheSharedStructAtTheCLayout() throws {
@@ -78,8 +78,6 @@ import Testing
         #expect(again.unsafePointer == mz.unsafePointer)
         #expect(again.unsafePointer.pointee.1 == 42)
         // The memzone is rounded up to a cache line; a struct larger than that does not fit.
-        #expect(throws: DPDKError(code: EINVAL, attempted: "looking up memzone \(name) (smaller than expected)")) {
-            try Memzone<SIMD16<UInt64>>.lookup(name: name)
-        }
+        expectDPDKError(EINVAL, naming: name) { _ = try Memzone<SIMD16<UInt64>>.lookup(name: name) }
     }
 }

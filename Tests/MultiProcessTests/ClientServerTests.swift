@@ -16,7 +16,8 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let clients = [try await startClient(group, id: 0, lcores: "2@1"),
                                try await startClient(group, id: 1, lcores: "3@0")]
-                try await Task.sleep(for: .seconds(2))
+                let traffic = try QueueTraffic(group)
+                for id in 0..<2 { try await traffic.waitUntilSent(QueueTraffic.enough, queue: id, "client \(id)") }
                 var totals: [ClientTotals] = []
                 for (id, client) in clients.enumerated() {
                     let t = try await stopClient(client, id: id)
@@ -53,9 +54,8 @@ extension MultiProcess {
             try await DPDKGroup.with("cs_pcap") { group in
                 let server = try await startServer(group, lcores: ["-l", "0"], vdevs: vdevs, app: ["-p", "3", "-n", "1"])
                 let client = try await startClient(group, id: 0, lcores: "2@1")
-                let deadline = Date().addingTimeInterval(5)
-                while Date() < deadline, (try? Pcap.read(out1))?.count ?? 0 < input.count {
-                    try await Task.sleep(for: .milliseconds(50))
+                try await poll("port 1 recorded the \(input.count) packets", detail: { "recorded: \((try? Pcap.read(out1).count) ?? 0)" }) {
+                    (try? Pcap.read(out1))?.count ?? 0 >= input.count
                 }
                 let totals = try await stopClient(client, id: 0)
                 #expect(totals == ClientTotals(rx: 100, tx: 100, drop: 0))
@@ -74,14 +74,17 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let first = try await startClient(group, id: 0, lcores: "2@1")
                 let other = try await startClient(group, id: 1, lcores: "3@0")
-                try await Task.sleep(for: .seconds(1))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "client 0") // killed while it forwards
                 first.signal(SIGKILL)
                 #expect(try await first.waitForExit() == 128 + SIGKILL)
-                try await Task.sleep(for: .milliseconds(500))
+                // The others go on: the server, and client 1, which keeps forwarding.
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, beyond: try traffic.sent(queue: 1), "client 1 after the kill")
                 #expect(server.isRunning)
                 #expect(other.isRunning)
+                let base = try traffic.sent(queue: 0)
                 let again = try await startClient(group, id: 0, lcores: "2@1")
-                try await Task.sleep(for: .seconds(1))
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: base, "the restarted client 0")
                 let t0 = try await stopClient(again, id: 0)
                 #expect(t0.tx > 0, "the restarted client forwarded nothing")
                 let t1 = try await stopClient(other, id: 1)
@@ -99,7 +102,9 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let c = try await startClient(group, id: 0, lcores: "2@1", binary: cClient)
                 let swift = try await startClient(group, id: 1, lcores: "3@0")
-                try await Task.sleep(for: .seconds(2))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "the C client 0")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "client 1")
                 // The C client has no signal handler: it dies wherever it is, possibly inside an
                 // operation on the shared mbuf pool's ring, which would leave every other user of
                 // the pool spinning on it forever. So it goes last, once nobody else polls.
@@ -116,19 +121,27 @@ extension MultiProcess {
         @Test func swiftClientAgainstCServer() async throws {
             let cServer = try #require(Binaries.c("mp_server"), "C samples did not build")
             try await DPDKGroup.with("cs_cserver") { group in
-                let server = try await startServer(group, binary: cServer, app: ["-p", "3", "-n", "1"])
+                // stdbuf: the C server's stdout is a pipe; line buffering shows each screen as it is drawn.
+                let server = try RunningProcess("/usr/bin/stdbuf", ["-oL", cServer] + group.eal + ["-l", "0-1"] + Self.nullPorts
+                                                + ["--", "-p", "3", "-n", "1"], name: "C server")
+                try await server.waitForLine("Finished Process Init.") { $0.contains("Finished Process Init.") }
                 let client = try await startClient(group, id: 0, lcores: "2@1")
-                try await Task.sleep(for: .seconds(2))
+                try await QueueTraffic(group).waitUntilSent(QueueTraffic.enough, queue: 0, "client 0")
                 let totals = try await stopClient(client, id: 0)
                 #expect(totals.tx > 0)
+                let screensBefore = server.text.components(separatedBy: "\u{1B}[2J").count
                 // The C server shows its screen 3 s after start, then every second: wait for one
-                // drawn after the client stopped, then stop it (its SIGINT handler exits).
-                try await Task.sleep(for: .milliseconds(2500))
+                // begun after the client stopped and complete (the next one has begun), then stop
+                // the server (its SIGINT handler exits).
+                var screens: [String] = []
+                try await poll("a whole statistics screen of the C server drawn after the client stopped",
+                               detail: { server.text }) {
+                    screens = server.text.components(separatedBy: "\u{1B}[2J")
+                    return screens.count >= screensBefore + 2
+                }
                 server.signal(SIGINT)
                 _ = try await server.waitForExit()
-                let screens = server.text.components(separatedBy: "\u{1B}[2J")
-                #expect(screens.count > 1, "the C server drew no statistics screen:\n\(server.text)")
-                let stats = try ServerStats(parsing: screens.last ?? "")
+                let stats = try ServerStats(parsing: screens[screensBefore])
                 #expect(stats.clients.first?.tx == totals.tx, "the Swift client's TX counters are not where the C server reads them")
                 #expect(stats.clients.first?.txDrop == totals.drop)
             }
@@ -142,7 +155,8 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let clients = [try await startClient(group, id: 0, lcores: "2@1"),
                                try await startClient(group, id: 1, lcores: "3@0")]
-                try await Task.sleep(for: .seconds(1))
+                let traffic = try QueueTraffic(group)
+                for id in 0..<2 { try await traffic.waitUntilSent(QueueTraffic.enough, queue: id, "client \(id)") }
                 server.signal(signal)
                 _ = try await server.waitForExit()
                 let gone = Date()
@@ -150,7 +164,7 @@ extension MultiProcess {
                     #expect(try await client.waitForExit(timeout: 2) == 2)
                     let elapsed = Date().timeIntervalSince(gone)
                     #expect(elapsed < 2, "client \(id) took \(elapsed) s to notice")
-                    #expect(client.text.contains("ERROR: the server (primary process) has exited: client \(id) stopping"))
+                    expectRefusal(client, marker: "ERROR:", Refusal(naming: ["server", "primary"]))
                     let t = try ClientTotals(parsing: client, id: id)
                     #expect(t.rx == t.tx + t.drop)
                 }
@@ -162,25 +176,26 @@ extension MultiProcess {
         struct BadServerInput: Sendable, CustomTestStringConvertible {
             let app: [String]
             let vdevs: [String]
-            let error: String
+            /// What the error line must name.
+            let refusal: Refusal
             var testDescription: String { app.joined(separator: " ") + " (\(vdevs.count / 2) ports)" }
         }
 
+        static let portMask = ["-p", "port mask"], clientCount = ["-n", "clients"]
         static let badServerInputs: [BadServerInput] = [
-            .init(app: ["-n", "2"], vdevs: nullPorts, error: "missing port mask"),
-            .init(app: ["-p", "0", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '0': it selects no ports"),
-            .init(app: ["-p", "xyz", "-n", "2"], vdevs: nullPorts, error: "invalid port mask 'xyz': not a hexadecimal number"),
-            .init(app: ["-p", "1", "-n", "2"], vdevs: [], error: "invalid port mask '1': no port 0 (0 ports available)"),
-            .init(app: ["-p", "7", "-n", "2"], vdevs: nullPorts, error: "invalid port mask '7': no port 2 (2 ports available)"),
-            .init(app: ["-p", "1", "-n", "2"], vdevs: nullPorts, error: "application requires an even number of ports"),
-            .init(app: ["-p", "3"], vdevs: nullPorts, error: "missing number of clients"),
-            .init(app: ["-p", "3", "-n", "0"], vdevs: nullPorts, error: "invalid number of clients '0': must be 1 to 16"),
-            .init(app: ["-p", "3", "-n", "17"], vdevs: nullPorts, error: "invalid number of clients '17': must be 1 to 16"),
-            .init(app: ["-p", "3", "-n", "two"], vdevs: nullPorts, error: "invalid number of clients 'two'"),
-            .init(app: ["-p", "3", "-n", "2", "--pool-ops", "nope"], vdevs: nullPorts,
-                  error: "unknown --pool-ops 'nope': valid names are "),
-            .init(app: ["-p", "3", "-n", "2", "--stall-timeout", "5"], vdevs: nullPorts,
-                  error: "invalid --stall-timeout '5': must be 10 to 3600000 milliseconds"),
+            .init(app: ["-n", "2"], vdevs: nullPorts, refusal: Refusal(naming: portMask)),
+            .init(app: ["-p", "0", "-n", "2"], vdevs: nullPorts, refusal: Refusal("0", naming: portMask)),
+            .init(app: ["-p", "xyz", "-n", "2"], vdevs: nullPorts, refusal: Refusal("xyz", naming: portMask)),
+            .init(app: ["-p", "1", "-n", "2"], vdevs: [], refusal: Refusal("1", naming: portMask)),
+            .init(app: ["-p", "7", "-n", "2"], vdevs: nullPorts, refusal: Refusal("7", naming: portMask)),
+            // An odd number of ports.
+            .init(app: ["-p", "1", "-n", "2"], vdevs: nullPorts, refusal: Refusal(naming: portMask + ["ports"])),
+            .init(app: ["-p", "3"], vdevs: nullPorts, refusal: Refusal(naming: clientCount)),
+            .init(app: ["-p", "3", "-n", "0"], vdevs: nullPorts, refusal: Refusal("0", naming: clientCount)),
+            .init(app: ["-p", "3", "-n", "17"], vdevs: nullPorts, refusal: Refusal("17", naming: clientCount)),
+            .init(app: ["-p", "3", "-n", "two"], vdevs: nullPorts, refusal: Refusal("two", naming: clientCount)),
+            .init(app: ["-p", "3", "-n", "2", "--pool-ops", "nope"], vdevs: nullPorts, refusal: Refusal("nope", naming: ["--pool-ops"])),
+            .init(app: ["-p", "3", "-n", "2", "--stall-timeout", "5"], vdevs: nullPorts, refusal: Refusal("5", naming: ["--stall-timeout"])),
         ]
 
         @Test(arguments: badServerInputs)
@@ -188,8 +203,7 @@ extension MultiProcess {
             try await DPDKGroup.with("cs_badsrv") { group in
                 let p = try RunningProcess(Binaries.swift("mp_server"), group.eal + ["-l", "0"] + input.vdevs + ["--"] + input.app)
                 #expect(try await p.waitForExit() == 1)
-                expectOneError(p, containing: input.error)
-                #expect(p.text.contains("mp_server [EAL options] -- -p PORTMASK -n NUM_CLIENTS"), "no usage:\n\(p.text)")
+                expectRefusal(p, marker: "ERROR:", input.refusal, usage: Self.serverUsage)
                 #expect(group.leftovers().isEmpty, "left: \(group.leftovers())")
             }
         }
@@ -200,26 +214,26 @@ extension MultiProcess {
                 let second = try RunningProcess(Binaries.swift("mp_server"),
                                                 group.eal + ["--lcores", "2@1", "--proc-type=secondary"] + Self.nullPorts + ["--", "-p", "3", "-n", "2"])
                 #expect(try await second.waitForExit() == 1)
-                expectOneError(second, containing: "mp_server must run as the primary process")
+                expectRefusal(second, marker: "ERROR:", Refusal(naming: ["primary", "secondary"]))
                 #expect(server.isRunning)
                 _ = try await stopServer(server)
             }
         }
 
-        static let badClientIDs: [(app: [String], error: String)] = [
-            ([], "missing client id"),
-            (["-n", "abc"], "invalid client id 'abc': not a number"),
-            (["-n", "16"], "invalid client id '16': must be below 16"),
-            (["-n", "256"], "invalid client id '256': must be below 16"),
+        static let clientID = ["-n", "client id"]
+        static let badClientIDs: [(app: [String], refusal: Refusal)] = [
+            ([], Refusal(naming: clientID)),
+            (["-n", "abc"], Refusal("abc", naming: clientID)),
+            (["-n", "16"], Refusal("16", naming: clientID)),
+            (["-n", "256"], Refusal("256", naming: clientID)),
         ]
 
         @Test(arguments: badClientIDs)
-        func clientRefusesBadID(_ app: [String], _ error: String) async throws {
+        func clientRefusesBadID(_ app: [String], _ refusal: Refusal) async throws {
             try await DPDKGroup.with("cs_badcli") { group in
                 let p = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--"] + app)
                 #expect(try await p.waitForExit() == 1)
-                expectOneError(p, containing: error)
-                #expect(p.text.contains("Usage: mp_client [EAL args] -- -n <client_id>"), "no usage:\n\(p.text)")
+                expectRefusal(p, marker: "ERROR:", refusal, usage: Self.clientUsage)
                 #expect(group.leftovers().isEmpty, "left: \(group.leftovers())")
             }
         }
@@ -228,12 +242,12 @@ extension MultiProcess {
             try await DPDKGroup.with("cs_noserver") { group in
                 let secondary = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--", "-n", "0"])
                 #expect(try await secondary.waitForExit() == 1)
-                expectOneError(secondary, containing: "Cannot initialise the EAL as a secondary process")
-                #expect(secondary.text.contains("is the server running?"))
+                // It says why: no server (primary) runs.
+                expectRefusal(secondary, marker: "ERROR:", Refusal(naming: ["server"]))
                 // Without --proc-type=secondary the EAL starts as a primary: refused as well.
                 let primary = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--", "-n", "0"])
                 #expect(try await primary.waitForExit() == 1)
-                expectOneError(primary, containing: "mp_client started as the primary process: is the server running?")
+                expectRefusal(primary, marker: "ERROR:", Refusal(naming: ["server"]))
                 #expect(group.leftovers().isEmpty, "left: \(group.leftovers())")
             }
         }
@@ -243,7 +257,7 @@ extension MultiProcess {
                 let server = try await startServer(group)
                 let p = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "2@1", "--proc-type=secondary", "--", "-n", "5"])
                 #expect(try await p.waitForExit() == 1)
-                expectOneError(p, containing: "Cannot get RX ring MProc_Client_5_RX - is the server running with more than 5 clients?")
+                expectRefusal(p, marker: "ERROR:", Refusal("5"))
                 #expect(server.isRunning)
                 _ = try await stopServer(server)
             }
@@ -284,11 +298,9 @@ extension MultiProcess {
             return try ServerStats(parsing: parts.last ?? "")
         }
 
-        func expectOneError(_ p: RunningProcess, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
-            let errors = p.lines.filter { $0.hasPrefix("ERROR:") }
-            #expect(errors.count == 1 && errors[0].contains(text), "expected one ERROR line with '\(text)':\n\(p.text)",
-                    sourceLocation: sourceLocation)
-        }
+        /// The usage lines: program name, `--`, and the options a user must give.
+        static let serverUsage = (program: "mp_server", options: ["-p", "-n"])
+        static let clientUsage = (program: "mp_client", options: ["-n"])
 
         /// Packet `i` of the pcap test: distinct bytes, lengths from 60 to 1514.
         static func testPacket(_ i: Int) -> [UInt8] {

@@ -23,8 +23,11 @@ extension MultiProcess.EndToEndTests {
                 _ = try link.ping(count: 2)
                 let before = try await Self.quietMbufCount(server)
 
+                let traffic = try QueueTraffic(group)
+                let base = try traffic.sent(queue: 1)
                 async let transfer = link.iperf(seconds: 4, parallel: 4)
-                try await Task.sleep(for: .milliseconds(1500))
+                // Killed in the middle of the transfer: once the TCP traffic has gone through it.
+                try await traffic.waitUntilSent(500, queue: 1, beyond: base, "client 1, of the TCP transfer", timeout: 3)
                 clients[1].signal(SIGKILL)
                 let tcp = try await transfer
                 #expect(try await clients[1].waitForExit() == 128 + SIGKILL)
@@ -47,17 +50,17 @@ extension MultiProcess.EndToEndTests {
     /// The number of mbufs neither free nor queued in a client ring (what the devices hold),
     /// once two statistics screens in a row, drawn after this call, agree on it.
     static func quietMbufCount(_ server: RunningProcess, timeout: Double = 10) async throws -> UInt64 {
-        let deadline = Date().addingTimeInterval(timeout)
         let start = server.lines.count
-        while Date() < deadline {
+        var quiet: UInt64 = 0
+        try await poll("two statistics screens in a row agree on the mbufs in use", timeout: timeout, detail: { server.text }) {
             let held = server.lines.dropFirst(start).compactMap { line -> UInt64? in
                 guard let m = line.firstMatch(of: /^free: (\d+) of (\d+) \(.*\), queued in client rings: (\d+)/) else { return nil }
                 return UInt64(m.2)! - UInt64(m.1)! - UInt64(m.3)!
             }
-            if held.count >= 2, held[held.count - 1] == held[held.count - 2] { return held[held.count - 1] }
-            try await Task.sleep(for: .milliseconds(200))
+            guard held.count >= 2, held[held.count - 1] == held[held.count - 2] else { return false }
+            quiet = held[held.count - 1]
+            return true
         }
-        Issue.record("no two statistics screens agreed on the mbufs in use:\n\(server.text)")
-        throw RunningProcess.WaitFailed()
+        return quiet
     }
 }

@@ -70,26 +70,21 @@ extension MultiProcess {
                                                 + ["--", "-p", "3", "-n", "2", "--distribution", distribution], name: "server")
                 // The shares, from the statistics screen once the whole capture is in the rings.
                 var shares: [Int] = []
-                let deadline = Date().addingTimeInterval(10)
-                while Date() < deadline {
-                    if let screen = server.text.components(separatedBy: "\u{1B}[2J\u{1B}[1;1H").last, screen.contains("CLIENTS"),
-                       let stats = try? ServerStats(parsing: screen), stats.clients.count == 2,
-                       stats.clients.reduce(0, { $0 + $1.rx }) == UInt64(input.count) {
-                        #expect(stats.clients.allSatisfy { $0.rxDrop == 0 })
-                        shares = stats.clients.map { Int($0.rx) }
-                        break
-                    }
-                    try await Task.sleep(for: .milliseconds(100))
+                try await poll("the server put the \(input.count) packets into the clients' rings", detail: { server.text }) {
+                    guard let screen = server.text.components(separatedBy: "\u{1B}[2J\u{1B}[1;1H").last, screen.contains("CLIENTS"),
+                          let stats = try? ServerStats(parsing: screen), stats.clients.count == 2,
+                          stats.clients.reduce(0, { $0 + $1.rx }) == UInt64(input.count) else { return false }
+                    #expect(stats.clients.allSatisfy { $0.rxDrop == 0 })
+                    shares = stats.clients.map { Int($0.rx) }
+                    return true
                 }
-                try #require(shares.count == 2, "the server did not take the capture in:\n\(server.text)")
                 var perClient: [[[UInt8]]] = []
                 for id in 0..<2 {
                     let output = "\(dir)/\(id == 0 ? "a" : "b")1"
                     let c = try RunningProcess(Binaries.swift("mp_client"), group.eal + ["--lcores", "\(2 + id)@1", "--proc-type=secondary",
                                                                                         "--", "-n", "\(id)"], name: "client \(id)")
-                    let deadline = Date().addingTimeInterval(10)
-                    while Date() < deadline, (try? Pcap.read(output))?.count ?? 0 < shares[id] {
-                        try await Task.sleep(for: .milliseconds(50))
+                    try await poll("client \(id) sent its \(shares[id]) packets", detail: { c.text }) {
+                        (try? Pcap.read(output))?.count ?? 0 >= shares[id]
                     }
                     c.signal(SIGINT)
                     #expect(try await c.waitForExit() == 0)

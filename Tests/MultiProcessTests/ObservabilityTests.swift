@@ -223,18 +223,6 @@ extension MultiProcess {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds; fails the test and throws after `timeout` s.
-func poll(_ description: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
-          _ condition: () throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("not within \(timeout)s: \(description)", sourceLocation: sourceLocation)
-    throw RunningProcess.WaitFailed()
-}
-
 /// A fresh temporary directory, short-named (net_pcap truncates long paths in secondaries), removed afterwards.
 func withDirectory<R>(_ name: String, _ body: (String) async throws -> R) async throws -> R {
     let dir = "/tmp/\(name)_\(getpid())"

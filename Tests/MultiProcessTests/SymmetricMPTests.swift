@@ -31,7 +31,9 @@ extension MultiProcess {
                 try await second.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
                 // The secondary neither configures ports nor checks links.
                 #expect(!second.text.contains("# Initialising port"))
-                try await Task.sleep(for: .seconds(2))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "smp0")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "smp1")
 
                 for p in [second, first] {
                     p.signal(SIGINT)
@@ -59,7 +61,7 @@ extension MultiProcess {
                     "--vdev", "net_pcap1,tx_pcap=\(dir)/out1.pcap",
                     "--", "-p3", "--num-procs=1", "--proc-id=0"]) // getopt's attached forms, as C accepts
                 try await p.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                try await Task.sleep(for: .milliseconds(500)) // 1000 packets take microseconds
+                try await QueueTraffic(group, ports: [1]).waitUntilSent(1000, queue: 0, "symmetric_mp, from port 0 to port 1")
                 p.signal(SIGINT)
                 #expect(try await p.waitForExit() == 0)
                 let stats = try Self.expectExactStats(p, ports: [0, 1])
@@ -99,20 +101,29 @@ extension MultiProcess {
                 try await primary.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
                 let second = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal + Self.nullPorts + args(1), name: "second")
                 try await second.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .milliseconds(300))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "second") // killed while it forwards
                 second.signal(SIGKILL)
                 _ = try await second.waitForExit()
 
-                let second2 = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal + Self.nullPorts + args(1), name: "second, restarted")
+                // The restarted processes report their totals (no telemetry once the primary is gone).
+                let reporting = ["--stats-period", "0.1"]
+                let base = try traffic.sent(queue: 1)
+                let second2 = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal + Self.nullPorts
+                                                 + args(1) + reporting, name: "second, restarted")
                 try await second2.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .milliseconds(500))
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, beyond: base, "the restarted second")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: try traffic.sent(queue: 0), "the primary, after the restart")
                 #expect(primary.isRunning)
                 primary.signal(SIGKILL)
                 _ = try await primary.waitForExit()
+                let reportsBeforeKill = second2.lines.count
 
-                let first2 = try RunningProcess(Self.binary, ["--lcores", "1@1", "--proc-type=secondary"] + group.eal + Self.nullPorts + args(0), name: "primary, restarted as secondary")
+                let first2 = try RunningProcess(Self.binary, ["--lcores", "1@1", "--proc-type=secondary"] + group.eal + Self.nullPorts
+                                                + args(0) + reporting, name: "primary, restarted as secondary")
                 try await first2.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                try await Task.sleep(for: .seconds(1))
+                try await Self.waitUntilReportedSent(first2, QueueTraffic.enough)
+                try await Self.waitUntilReportedSent(second2, QueueTraffic.enough, afterLine: reportsBeforeKill)
                 #expect(second2.isRunning)
 
                 for p in [first2, second2] {
@@ -136,7 +147,9 @@ extension MultiProcess {
                                                              + group.eal + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "1"],
                                                              name: "C secondary")
                 try await c.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .seconds(1.5))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "the C secondary")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "the Swift primary")
                 #expect(c.isRunning)
                 c.signal(SIGINT)
                 #expect(try await c.waitForExit() == 0)
@@ -164,7 +177,9 @@ extension MultiProcess {
                 let swift = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=auto"] + group.eal
                                                + ["--", "-p", "3", "--proc-id", "1"], name: "swift secondary")
                 try await swift.waitForLine("lcore 2 using queue 1 of each port", timeout: 20)
-                try await Task.sleep(for: .seconds(1.5))
+                let traffic = try QueueTraffic(group)
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, "the Swift secondary")
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, "the C primary")
 
                 swift.signal(SIGINT)
                 #expect(try await swift.waitForExit() == 0)
@@ -183,32 +198,39 @@ extension MultiProcess {
             let name: String
             let vdevs: [String]
             let app: [String]
-            let error: String
+            /// What the error line must name.
+            let refusal: Refusal
             var testDescription: String { name }
 
-            init(_ name: String, _ app: [String], _ error: String, vdevs: [String] = SymmetricMP.nullPorts) {
-                self.name = name; self.app = app; self.error = error; self.vdevs = vdevs
+            init(_ name: String, _ app: [String], _ refusal: Refusal, vdevs: [String] = SymmetricMP.nullPorts) {
+                self.name = name; self.app = app; self.refusal = refusal; self.vdevs = vdevs
             }
         }
 
+        static let portMask = ["-p", "port mask"], procID = ["--proc-id", "proc id"], numProcs = ["--num-procs", "num procs"]
+        static let statsPeriod = ["--stats-period", "stats period"]
         static let badInputs: [BadInput] = [
-            BadInput("port mask missing", ["--num-procs", "1", "--proc-id", "0"], "Invalid or missing port mask"),
-            BadInput("port mask zero", ["-p", "0", "--num-procs", "1", "--proc-id", "0"], "Invalid or missing port mask"),
-            BadInput("port mask not hex", ["-p", "xyz", "--num-procs", "1", "--proc-id", "0"], "not a hexadecimal number"),
-            BadInput("port mask names a missing port", ["-p", "c", "--num-procs", "1", "--proc-id", "0"], "names port 2, which does not exist"),
-            BadInput("odd number of ports", ["-p", "1", "--num-procs", "1", "--proc-id", "0"], "even number of ports"),
-            BadInput("proc-id missing", ["-p", "3", "--num-procs", "1"], "Invalid or missing proc-id parameter"),
-            BadInput("proc-id not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "one"], "Invalid proc-id parameter 'one'"),
-            BadInput("proc-id negative", ["-p", "3", "--num-procs", "1", "--proc-id", "-1"], "Invalid proc-id parameter '-1'"),
-            BadInput("proc-id not below num-procs", ["-p", "3", "--num-procs", "2", "--proc-id", "2"], "proc-id 2 must be below num-procs 2"),
-            BadInput("num-procs missing in a primary", ["-p", "3", "--proc-id", "0"], "Invalid or missing num-procs parameter"),
-            BadInput("num-procs zero", ["-p", "3", "--num-procs", "0", "--proc-id", "0"], "Invalid num-procs parameter '0'"),
-            BadInput("more queues than the device allows", ["-p", "3", "--num-procs", "5000", "--proc-id", "0"], "port 0 allows at most"),
-            BadInput("stats-period not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "often"], "Invalid stats-period 'often'"),
-            BadInput("stats-period too long", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "1e10"], "Invalid stats-period '1e10'"),
-            BadInput("unknown pool-ops", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--pool-ops", "nope"], "Unknown pool-ops 'nope': valid names are "),
-            BadInput("unknown option", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--bogus"], "Unknown option '--bogus'"),
-            BadInput("no ports at all", ["-p", "3", "--num-procs", "1", "--proc-id", "0"], "No Ethernet ports - bye", vdevs: []),
+            BadInput("port mask missing", ["--num-procs", "1", "--proc-id", "0"], Refusal(naming: portMask)),
+            BadInput("port mask zero", ["-p", "0", "--num-procs", "1", "--proc-id", "0"], Refusal(naming: portMask)),
+            BadInput("port mask not hex", ["-p", "xyz", "--num-procs", "1", "--proc-id", "0"], Refusal("xyz", naming: portMask)),
+            BadInput("port mask names a missing port", ["-p", "c", "--num-procs", "1", "--proc-id", "0"], Refusal("c", "2", naming: portMask)),
+            BadInput("odd number of ports", ["-p", "1", "--num-procs", "1", "--proc-id", "0"], Refusal("1", naming: portMask + ["ports"])),
+            BadInput("proc-id missing", ["-p", "3", "--num-procs", "1"], Refusal(naming: procID)),
+            BadInput("proc-id not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "one"], Refusal("one", naming: procID)),
+            BadInput("proc-id negative", ["-p", "3", "--num-procs", "1", "--proc-id", "-1"], Refusal("-1", naming: procID)),
+            BadInput("proc-id not below num-procs", ["-p", "3", "--num-procs", "2", "--proc-id", "2"], Refusal("2", naming: procID)),
+            BadInput("num-procs missing in a primary", ["-p", "3", "--proc-id", "0"], Refusal(naming: numProcs)),
+            BadInput("num-procs zero", ["-p", "3", "--num-procs", "0", "--proc-id", "0"], Refusal("0", naming: numProcs)),
+            BadInput("more queues than the device allows", ["-p", "3", "--num-procs", "5000", "--proc-id", "0"],
+                     Refusal("5000", naming: numProcs + ["queues"])),
+            BadInput("stats-period not a number", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "often"],
+                     Refusal("often", naming: statsPeriod)),
+            BadInput("stats-period too long", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--stats-period", "1e10"],
+                     Refusal("1e10", naming: statsPeriod)),
+            BadInput("unknown pool-ops", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--pool-ops", "nope"],
+                     Refusal("nope", naming: ["--pool-ops", "pool ops"])),
+            BadInput("unknown option", ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--bogus"], Refusal("--bogus")),
+            BadInput("no ports at all", ["-p", "3", "--num-procs", "1", "--proc-id", "0"], Refusal(naming: ["ports"]), vdevs: []),
         ]
 
         @Test(arguments: badInputs)
@@ -216,7 +238,7 @@ extension MultiProcess {
             try await DPDKGroup.with("smp_bad") { group in
                 let p = try RunningProcess(Self.binary, ["-l", "1"] + group.eal + input.vdevs + ["--"] + input.app)
                 #expect(try await p.waitForExit(timeout: 20) == 1)
-                Self.expectUsageError(p, input.error)
+                Self.expectUsageError(p, input.refusal)
                 #expect(group.leftovers().isEmpty, "left behind: \(group.leftovers())")
             }
         }
@@ -227,16 +249,16 @@ extension MultiProcess {
                 let primary = try RunningProcess(Self.binary, ["-l", "1", "--proc-type=auto"] + group.eal + Self.nullPorts
                                                  + ["--", "-p", "3", "--num-procs", "2", "--proc-id", "0"], name: "primary")
                 try await primary.waitForLine("lcore 1 using queue 0 of each port", timeout: 20)
-                let cases: [([String], String)] = [
-                    (["--proc-id", "2"], "proc-id 2 must be below the 2 queues port 0 was configured with"),
-                    (["--num-procs", "3", "--proc-id", "2"], "num-procs 3 differs from the 2 queues port 0 was configured with"),
-                    (["--num-procs", "2", "--proc-id", "2"], "proc-id 2 must be below num-procs 2"),
+                let cases: [([String], Refusal)] = [
+                    (["--proc-id", "2"], Refusal("2", naming: Self.procID)), // beyond the primary's 2 queues
+                    (["--num-procs", "3", "--proc-id", "2"], Refusal("3", naming: Self.numProcs)), // not the primary's 2
+                    (["--num-procs", "2", "--proc-id", "2"], Refusal("2", naming: Self.procID)),
                 ]
-                for (app, error) in cases {
+                for (app, refusal) in cases {
                     let p = try RunningProcess(Self.binary, ["--lcores", "2@0", "--proc-type=secondary"] + group.eal
                                                + ["--", "-p", "3"] + app, name: "secondary \(app)")
                     #expect(try await p.waitForExit(timeout: 20) == 1)
-                    Self.expectUsageError(p, error)
+                    Self.expectUsageError(p, refusal)
                 }
                 #expect(primary.isRunning)
                 primary.signal(SIGINT)
@@ -247,6 +269,31 @@ extension MultiProcess {
         // MARK: helpers
 
         struct Counts: Equatable { var rx, tx, drop: UInt64 }
+
+        /// Waits until a `--stats-period` report of `p` from line `afterLine` on shows, on each
+        /// port, a TX total at least `count` above the last one reported before that line: `p`
+        /// forwards in both directions. For processes no telemetry reaches (secondaries whose
+        /// primary has gone).
+        static func waitUntilReportedSent(_ p: RunningProcess, _ count: UInt64, afterLine: Int = 0, ports: [Int] = [0, 1],
+                                          timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            // "Stats: port 1: RX ... pps, TX ... pps, Drop ... pps (total RX a, TX b, Drop c)"
+            func totals(_ lines: ArraySlice<String>) -> [Int: UInt64] {
+                var tx: [Int: UInt64] = [:]
+                for line in lines {
+                    if let m = line.firstMatch(of: /^Stats: port (\d+): .*\(total RX \d+, TX (\d+), Drop \d+\)$/) {
+                        tx[Int(m.1)!] = UInt64(m.2)!
+                    }
+                }
+                return tx
+            }
+            let lines = p.lines
+            let before = totals(lines.prefix(min(afterLine, lines.count)))
+            try await poll("\(p.name) reported \(count) packets sent on ports \(ports)", timeout: timeout,
+                           sourceLocation: sourceLocation, detail: { p.text }) {
+                let now = totals(p.lines.dropFirst(afterLine))
+                return ports.allSatisfy { now[$0, default: 0] >= before[$0, default: 0] + count }
+            }
+        }
 
         /// The `Port N: RX - a, TX - b, Drop - c` lines, by port.
         static func parseStats(_ text: String) -> [Int: Counts] {
@@ -277,13 +324,12 @@ extension MultiProcess {
             return stats
         }
 
-        /// One line "Error: <message>", then the usage in the C sample's words.
-        static func expectUsageError(_ p: RunningProcess, _ message: String,
+        /// One line "Error: ..." naming what `refusal` is about, then the usage with the sample's
+        /// options (and `usageOptions`).
+        static func expectUsageError(_ p: RunningProcess, _ refusal: Refusal, usageOptions: [String] = [],
                                      sourceLocation: SourceLocation = #_sourceLocation) {
-            let errors = p.lines.filter { $0.hasPrefix("Error: ") }
-            #expect(errors.count == 1 && errors[0].contains(message), "\(p.name): \(p.text)", sourceLocation: sourceLocation)
-            #expect(p.text.contains("[EAL options] -- -p <port mask> --num-procs <n> --proc-id <id>"), sourceLocation: sourceLocation)
-            #expect(p.text.contains("-p            : a hex bitmask indicating what ports are to be used"), sourceLocation: sourceLocation)
+            expectRefusal(p, marker: "Error:", refusal,
+                          usage: ("symmetric_mp", ["-p", "--num-procs", "--proc-id"] + usageOptions), sourceLocation: sourceLocation)
         }
     }
 }

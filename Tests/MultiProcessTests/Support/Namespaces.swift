@@ -35,13 +35,8 @@ struct TapLink {
 
     /// Moves the taps, once the forwarder created them, into their namespaces and configures them.
     func attach(timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !(Self.interfaceExists(tapA) && Self.interfaceExists(tapB)) {
-            guard Date() < deadline else {
-                Issue.record("taps \(tapA), \(tapB) did not appear within \(timeout)s", sourceLocation: sourceLocation)
-                throw Command.Failed(description: "no taps")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        try await poll("taps \(tapA), \(tapB) appear", timeout: timeout, sourceLocation: sourceLocation) {
+            Self.interfaceExists(tapA) && Self.interfaceExists(tapB)
         }
         for (ns, tap, address) in [(nsA, tapA, Self.addressA), (nsB, tapB, Self.addressB)] {
             try Command.check(["ip", "netns", "add", ns], sourceLocation: sourceLocation)

@@ -10,6 +10,9 @@ final class RunningProcess: @unchecked Sendable {
     private let output = Pipe()
     private let lock = NSLock()
     private var transcript = ""
+    /// Set when the output pipe reached end of file: every writer (the process, and anything
+    /// that inherited its output) has closed it, so the transcript is complete.
+    private var outputEnded = false
 
     /// Starts `executable` with `arguments`.
     init(_ executable: String, _ arguments: [String], name: String? = nil) throws {
@@ -21,7 +24,12 @@ final class RunningProcess: @unchecked Sendable {
         process.standardError = output
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            guard let self else { return }
+            if data.isEmpty { // end of file
+                handle.readabilityHandler = nil
+                self.lock.withLock { self.outputEnded = true }
+                return
+            }
             self.lock.withLock { self.transcript += String(decoding: data, as: UTF8.self) }
         }
         // Children inherit the spawning thread's signal mask, and the threads tests run on
@@ -60,18 +68,17 @@ final class RunningProcess: @unchecked Sendable {
     func signal(_ signum: Int32) { kill(process.processIdentifier, signum) }
 
     /// Waits until some line satisfies `predicate`, and returns it.
-    /// Fails the test (with the transcript) and throws after `timeout` seconds.
+    /// Fails the test (with the transcript) and throws after `timeout` seconds, or as soon as
+    /// the process has exited and its whole output was read without such a line.
     @discardableResult
     func waitForLine(_ description: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
                      where predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
+            // Read the end-of-output mark first: lines read after it are all there will be.
+            let ended = !process.isRunning && lock.withLock({ outputEnded })
             if let line = lines.first(where: predicate) { return line }
-            if !process.isRunning {
-                try await Task.sleep(for: .milliseconds(50)) // let the last output drain
-                if let line = lines.first(where: predicate) { return line }
-                break
-            }
+            if ended { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("\(name): no line \(description) within \(timeout)s; exited: \(!process.isRunning). Output:\n\(text)",
@@ -95,7 +102,17 @@ final class RunningProcess: @unchecked Sendable {
             Issue.record("\(name): still running after \(timeout)s. Output:\n\(text)", sourceLocation: sourceLocation)
             throw WaitFailed()
         }
-        try await Task.sleep(for: .milliseconds(50)) // drain the pipe
+        // The transcript is complete once the pipe reached end of file (moments after the exit,
+        // unless something the process started still holds its output).
+        let drained = max(deadline, Date().addingTimeInterval(2))
+        while !lock.withLock({ outputEnded }) {
+            guard Date() < drained else {
+                Issue.record("\(name): exited, but its output was still open 2 s later. Output:\n\(text)",
+                             sourceLocation: sourceLocation)
+                throw WaitFailed()
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
