@@ -102,15 +102,13 @@ final class RunningProcess: @unchecked Sendable {
             Issue.record("\(name): still running after \(timeout)s. Output:\n\(text)", sourceLocation: sourceLocation)
             throw WaitFailed()
         }
-        // The transcript is complete once the pipe reached end of file (moments after the exit,
-        // unless something the process started still holds its output).
-        let drained = max(deadline, Date().addingTimeInterval(2))
-        while !lock.withLock({ outputEnded }) {
-            guard Date() < drained else {
-                Issue.record("\(name): exited, but its output was still open 2 s later. Output:\n\(text)",
-                             sourceLocation: sourceLocation)
-                throw WaitFailed()
-            }
+        // The transcript is complete once the pipe reached end of file, moments after the exit.
+        // A child spawned by this test process at the same instant can inherit the pipe's write
+        // end for a while (seen about once in 150 runs on a loaded machine): after 2 s go on with
+        // what was read, which holds everything the exited process wrote; the checks of its
+        // content decide.
+        let drained = Date().addingTimeInterval(2)
+        while !lock.withLock({ outputEnded }) && Date() < drained {
             try await Task.sleep(for: .milliseconds(5))
         }
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
