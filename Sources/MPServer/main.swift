@@ -101,7 +101,7 @@ func serve(eal: borrowing EAL, program: String) -> Int32 {
     let forwarder = Forwarder(state: state, clients: counters, board: board)
     switch options.distribution {
     case .roundRobin: forwarder.run(RoundRobin(clients: options.numClients))
-    case .flow: forwarder.run(FlowAffinity(clients: options.numClients, burstSize: ClientServer.burstSize))
+    case .flow: forwarder.run(FlowAffinity(clients: options.numClients))
     }
     monitor.join()
     eal.waitForWorkers()
