@@ -49,11 +49,39 @@ def null_window(bench, p, started, seconds, counter="opackets"):
     pre = bench.prefixes[-1]
     p.wait_for(started)
     time.sleep(1.0)
+    ca = cpu_times(p.p.pid)
     a, ta = port_counter(pre, counter)
     time.sleep(seconds)
     b, tb = port_counter(pre, counter)
+    cb = cpu_times(p.p.pid)
     p.stop()
-    return (b - a) / (tb - ta) / 1e6
+    wall = (b - a) / (tb - ta) / 1e6
+    # The forwarding thread is the one that ran most in the window (it polls without pause).
+    busy = max(cb[t] - ca.get(t, 0) for t in cb) / 1e9
+    return Figure(wall, (b - a) / busy / 1e6, busy / (tb - ta))
+
+
+class Figure(float):
+    """A rate in Mpps per second of the forwarding thread's CPU time (what the ratios use: time
+    the thread was not on its CPU, other programs' builds, say, does not count), with the
+    wall-clock rate and the share of the window the thread was on its CPU beside it."""
+
+    def __new__(cls, wall, cpu, share):
+        f = super().__new__(cls, cpu)
+        f.wall, f.share = wall, share
+        return f
+
+
+def cpu_times(pid):
+    """Time on CPU of every thread of `pid`, in ns (/proc/PID/task/TID/schedstat, first field)."""
+    times = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                times[tid] = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return times
 
 
 def port_counter(prefix, counter):
@@ -181,6 +209,7 @@ def main():
     pairs = {k: v for k, v in scenario_pairs(bench, swift_bin, args.seconds).items() if args.only in k}
     ratios = {k: [] for k in pairs}
     figures = {k: ([], []) for k in pairs}
+    walls = {k: [] for k in pairs}
     try:
         for r in range(args.rounds):
             for name, (la, fa, lb, fb) in pairs.items():
@@ -191,14 +220,20 @@ def main():
                 ratios[name].append(a / b)
                 figures[name][0].append(a)
                 figures[name][1].append(b)
-                print(f"round {r + 1} | {name}: {la} {a:.1f} Mpps, {lb} {b:.1f} Mpps, ratio {a / b:.3f}", flush=True)
+                extra = ""
+                if isinstance(a, Figure) and isinstance(b, Figure):
+                    extra = (f" (wall clock {a.wall:.1f} / {b.wall:.1f} Mpps, ratio {a.wall / b.wall:.3f};"
+                             f" on CPU {a.share:.0%} / {b.share:.0%})")
+                    walls[name].append(a.wall / b.wall)
+                print(f"round {r + 1} | {name}: {la} {a:.1f} Mpps, {lb} {b:.1f} Mpps, ratio {a / b:.3f}{extra}", flush=True)
         print()
-        print("| scenario | ours (median Mpps) | reference (median Mpps) | median of paired ratios | per-round ratios |")
-        print("|---|---:|---:|---:|---|")
+        print("| scenario | ours (median Mpps per CPU-second) | reference (same) | median of paired ratios | per-round ratios | median of wall-clock ratios |")
+        print("|---|---:|---:|---:|---|---:|")
         for name, (la, _, lb, _) in pairs.items():
             a, b = figures[name]
+            wall = f"{statistics.median(walls[name]):.3f}" if walls[name] else "-"
             print(f"| {name} ({la} / {lb}) | {statistics.median(a):.1f} | {statistics.median(b):.1f} | "
-                  f"{statistics.median(ratios[name]):.3f} | {', '.join(f'{x:.2f}' for x in ratios[name])} |")
+                  f"{statistics.median(ratios[name]):.3f} | {', '.join(f'{x:.2f}' for x in ratios[name])} | {wall} |")
         if not args.no_malloc:
             print()
             print("| datapath | packets in window | heap allocations on datapath threads | per million packets |")
