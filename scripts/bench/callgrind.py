@@ -2,11 +2,10 @@
 """Where the time goes, deterministically: instructions per forwarded packet, Swift vs C.
 
     python3 scripts/bench/callgrind.py [--seconds S] [--swift-dir DIR] [--c-dir DIR]
-    python3 scripts/bench/callgrind.py --engines | --server | --testpmd [--seconds S]
+    python3 scripts/bench/callgrind.py --engines | --server [--seconds S]
 
 (--engines: symmetric_mp's loop per --fwd engine; --server: mp_server's loop per --distribution,
-one client, none attached; --testpmd: symmetric_mp --fwd E against dpdk-testpmd's engine E,
-whole-process instructions per packet over a window, see window_run.)
+one client, none attached.)
 
 Runs symmetric_mp (one process, -l 1, two net_null ports, --no-huge: single process) under
 valgrind --tool=callgrind for S seconds (default 20; valgrind runs ~50x slower), then divides
@@ -177,92 +176,14 @@ def variants(swift_dir, seconds, which):
         print(f"{k:14s} {r['loop_per_packet']:10.1f} {r['own_per_packet']:9.1f} {r['pmd_per_packet']:9.1f} {r['packets']:10d}")
 
 
-def window_run(argv, prefix, started, seconds, out):
-    """Instructions of the whole process (every thread) per packet forwarded over a window of
-    steady forwarding: valgrind starts with instrumentation off; `callgrind_control` turns it
-    on once the program has forwarded for a while and off at the end of the window, and the
-    ports' TX counters (telemetry) are read at both ends. Works for a stripped binary
-    (dpdk-testpmd) as for ours, so both are counted the same way."""
-    import json
-    import socket
-
-    def sent():
-        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
-            sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
-            sock.recv(4096)
-            total = 0
-            for port in (0, 1):
-                sock.send(f"/ethdev/stats,{port}".encode())
-                total += json.loads(sock.recv(65536))["/ethdev/stats"]["opackets"]
-            return total
-
-    cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"] + argv
-    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        buf = b""
-        os.set_blocking(p.stdout.fileno(), False)
-        while not re.search(started, buf.decode(errors="replace")):
-            if time.monotonic() > deadline or p.poll() is not None:
-                raise RuntimeError(f"{argv[0]} did not start:\n{buf.decode(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-            try:
-                buf += p.stdout.read() or b""
-            except BlockingIOError:
-                pass
-        time.sleep(2)
-        subprocess.run(["callgrind_control", "-i", "on", str(p.pid)], capture_output=True, check=True)
-        a = sent()
-        time.sleep(seconds)
-        b = sent()
-        subprocess.run(["callgrind_control", "-i", "off", str(p.pid)], capture_output=True, check=True)
-        p.send_signal(signal.SIGINT)
-        p.wait(120)
-    finally:
-        if p.poll() is None:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-        shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
-    total = 0
-    with open(out) as f:
-        for line in f:
-            if line.startswith(("summary:", "totals:")):
-                total = max(total, int(line.split()[1]))
-    return total / (b - a), b - a
-
-
-def engines_against_testpmd(swift_dir, seconds):
-    """symmetric_mp --fwd E against dpdk-testpmd --forward-mode=E (pool and burst as ours),
-    instructions per forwarded packet of the whole process, counted alike (`window_run`)."""
-    out_dir = os.path.join(ROOT, ".build", "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    ours = os.path.join(out_dir, "symmetric_mp.nodebug")
-    subprocess.run(["objcopy", "--strip-debug", os.path.join(swift_dir, "symmetric_mp"), ours], check=True)
-    eal = ["--no-huge", "-m", "1024", "--no-pci", "--log-level=lib.eal:error", "--vdev", "net_null0", "--vdev", "net_null1"]
-    print(f"instructions per forwarded packet, whole process (callgrind, {seconds:.0f} s windows)")
-    print(f"{'engine':10s} {'symmetric_mp':>13s} {'testpmd':>9s} {'testpmd/ours':>13s}")
-    for mode in ("io", "macswap", "5tswap"):
-        pre = f"bench_cgw_{os.getpid()}_s_{mode}"
-        a, _ = window_run([ours, "-l", "1", f"--file-prefix={pre}"] + eal + ["--"] + SYM_APP + ["--fwd", mode],
-                          pre, r"lcore \d+ using queue", seconds, os.path.join(out_dir, f"callgrind.win_sym_{mode}.out"))
-        pre = f"bench_cgw_{os.getpid()}_t_{mode}"
-        b, _ = window_run(["/usr/bin/dpdk-testpmd", "-l", "0-1", f"--file-prefix={pre}", "--mbuf-pool-ops-name=ring_mt_rts"] + eal
-                          + ["--", f"--forward-mode={mode}", "--auto-start", "--mbcache=256", "--total-num-mbufs=65536", "--burst=32"],
-                          pre, r"packet forwarding - ports=", seconds, os.path.join(out_dir, f"callgrind.win_testpmd_{mode}.out"))
-        print(f"{mode:10s} {a:13.1f} {b:9.1f} {b / a:13.3f}", flush=True)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--engines", action="store_true", help="symmetric_mp's forwarding engines instead of Swift vs C")
     ap.add_argument("--server", action="store_true", help="mp_server's distributions instead of Swift vs C")
-    ap.add_argument("--testpmd", action="store_true", help="symmetric_mp's engines against dpdk-testpmd's")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build/release"))
     ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build/c-samples"))
     args = ap.parse_args()
-    if args.testpmd:
-        return engines_against_testpmd(args.swift_dir, args.seconds)
     if args.engines or args.server:
         return variants(args.swift_dir, args.seconds, "engines" if args.engines else "server")
     report(measure(args.swift_dir, args.c_dir, args.seconds))
