@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Forwarding engines and flow distribution: speed against the reference, in one run.
 
-Usage: engines.py [--rounds N] [--seconds S] [--only WORD] [--no-malloc]
+Usage: engines.py [--rounds N] [--seconds S] [--only WORD] [--no-malloc] [--nice N]
 (scripts/bench-engines.sh builds first and passes the paths.)
 
 Scenarios, each a pair measured back to back, the order flipping every round:
 - sym <engine>: symmetric_mp (one process, -l 1, 2 net_null ports, --fwd <engine>) against
-  dpdk-testpmd (-l 0-1, --forward-mode=<engine>) on the same ports. Ours is measured as
-  scripts/bench/symmetric.py measures it (TX counted from its start line to SIGINT), testpmd as
-  scripts/bench/run.py measures its ceiling (RX over the same kind of window).
+  dpdk-testpmd (-l 0-1, --forward-mode=<engine>, forwarding on lcore 1) on the same ports, with
+  symmetric_mp's pool cache, pool size, burst and pool ops. Both measured alike (null_window):
+  the ports' TX counters over a window that opens 1 s after forwarding starts, per second of
+  the forwarding thread's CPU time (the wall-clock rate is printed beside it).
 - cs1 flow: mp_server --distribution flow against --distribution round-robin, one client (io),
   measured as scripts/bench/run.py measures client_server (ports' TX over a window, through the
   telemetry socket): the whole pipeline's rate. (Not with two clients: net_null's frames are all
   alike, so flow sends them all to one client, and the comparison would be about that.)
-- server alone flow: the same two distributions with no client attached (see server_alone).
+- server alone flow: the same two distributions with no client attached (see server_alone),
+  measured as the sym pairs (RX counters).
 
 A scenario's figure is the median over the rounds of the paired ratio (ours / testpmd, flow /
 round-robin). Then, unless --no-malloc, the allocation counter (scripts/bench/malloc_count.c)
@@ -115,7 +117,7 @@ def sym_testpmd(bench, mode, seconds):
     return null_window(bench, p, r"packet forwarding - ports=", seconds)
 
 
-def scenario_pairs(bench, swift_bin, seconds):
+def scenario_pairs(bench, seconds):
     """name -> (label a, fn a, label b, fn b): the ratio is a / b."""
     pairs = {}
     for mode in ENGINES:
@@ -205,8 +207,7 @@ def main():
     if strangers:
         print("WARNING: other DPDK processes are running; figures will be lower and noisier:")
         print("\n".join("  " + s for s in strangers))
-    swift_bin = os.path.join(args.swift_dir, "symmetric_mp")
-    pairs = {k: v for k, v in scenario_pairs(bench, swift_bin, args.seconds).items() if args.only in k}
+    pairs = {k: v for k, v in scenario_pairs(bench, args.seconds).items() if args.only in k}
     ratios = {k: [] for k in pairs}
     figures = {k: ([], []) for k in pairs}
     walls = {k: [] for k in pairs}
