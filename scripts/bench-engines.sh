@@ -4,7 +4,7 @@
 # several rounds; then the allocation counter under the new datapaths. See docs/forwarding.md.
 # Run as root, with no other DPDK process running:
 #
-#   bash scripts/bench-engines.sh [--rounds N] [--seconds S] [--only WORD] [--no-malloc]
+#   bash scripts/bench-engines.sh [--rounds N] [--seconds S] [--only WORD] [--no-malloc] [--nice N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release 2>&1 | tail -1 >&2

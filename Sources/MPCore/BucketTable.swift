@@ -110,6 +110,9 @@ public struct BurstPicks: ~Copyable {
 }
 
 extension BucketTable {
+    /// How many packets ahead of the one being hashed `pick` and `distribute` prefetch.
+    @usableFromInline static var prefetchDistance: Int { 4 }
+
     /// Picks the worker of every packet in `burst` by its symmetric flow hash (`FlowHash`): the
     /// packet at position i (first held is 0) goes to `picks[i]`. One plain loop that prefetches
     /// the headers of the packet four places ahead while it hashes this one, so that the cache
@@ -117,23 +120,48 @@ extension BucketTable {
     @inlinable @inline(__always)
     public func pick(_ burst: borrowing MbufBurst, into picks: inout BurstPicks) {
         precondition(burst.count <= picks.capacity, "BurstPicks too small for the burst")
-        let table = current, out = picks.slots
-        var i = burst.head, n = 0
+        let out = picks.slots
+        var n = 0
+        forEachWorker(burst) { worker, _ in
+            out[n] = UInt8(truncatingIfNeeded: worker)
+            n &+= 1
+        }
+    }
+
+    /// Hands every mbuf of `burst`, first to last, to `body` with the worker its flow hash
+    /// picks; the burst is empty afterwards. For a distributor's per-packet loop: hashing and
+    /// handing out in one pass, with `body` inlined (no closure call or context at run time),
+    /// and the headers of the packet four places ahead prefetched while this one is hashed.
+    /// `worker` is always below `workers`.
+    ///
+    /// If `body` traps, the mbufs not handed out yet are not freed (the process is ending).
+    @inlinable @inline(__always)
+    public func distribute(_ burst: inout MbufBurst, _ body: (_ worker: Int, consuming Mbuf) -> Void) {
+        forEachWorker(burst) { worker, raw in body(worker, Mbuf(owning: raw)) }
+        burst.head = 0
+        burst.end = 0
+    }
+
+    /// The loop of `pick` and `distribute`: `body(worker, mbuf)` for every held mbuf, in order;
+    /// the burst is left as it was (the caller says who owns the mbufs).
+    @inlinable @inline(__always)
+    func forEachWorker(_ burst: borrowing MbufBurst, _ body: (Int, OpaquePointer) -> Void) {
+        let table = current, slots = burst.slots
+        var i = burst.head
         let end = burst.end
-        let ahead = 4
+        let ahead = Self.prefetchDistance
         var p = i
         while p < end && p < i &+ ahead {
-            rte_prefetch0(cdpdk_mbuf_data(burst.slots[p].unsafelyUnwrapped))
+            rte_prefetch0(cdpdk_mbuf_data(slots[p].unsafelyUnwrapped))
             p &+= 1
         }
         while i < end {
-            if i &+ ahead < end { rte_prefetch0(cdpdk_mbuf_data(burst.slots[i &+ ahead].unsafelyUnwrapped)) }
-            let raw = burst.slots[i].unsafelyUnwrapped
+            if i &+ ahead < end { rte_prefetch0(cdpdk_mbuf_data(slots[i &+ ahead].unsafelyUnwrapped)) }
+            let raw = slots[i].unsafelyUnwrapped
             let hash = FlowHash.symmetric(UnsafeRawPointer(cdpdk_mbuf_data(raw).unsafelyUnwrapped),
                                           length: Int(cdpdk_mbuf_data_len(raw)))
-            out[n] = table[Self.bucket(forHash: hash)]
+            body(Int(table[Self.bucket(forHash: hash)]), raw)
             i &+= 1
-            n &+= 1
         }
     }
 }

@@ -2,7 +2,8 @@
 import MPCore
 
 /// Picks a client for each received packet. The server's loop is generic over it and chosen
-/// once (a `switch` in main), so `client(for:)` is inlined into it: no call per packet.
+/// once (a `switch` in main), so `distribute` and the loop body it is given are inlined into
+/// it: no call per packet.
 /// It picks only among the live clients of the current `DeliveryPlan`.
 protocol Distribution: ~Copyable {
     /// Whether a share that a full ring refused may go to another live client (round-robin), or
@@ -10,10 +11,9 @@ protocol Distribution: ~Copyable {
     static var spillsOver: Bool { get }
     /// The monitor published a new plan (at a burst boundary): pick among its live clients.
     mutating func follow(_ plan: DeliveryPlan)
-    /// Called with each received burst before `client(for:)` sees its packets, in order.
-    mutating func prepare(_ burst: borrowing MbufBurst)
-    /// The client (0 ..< clients) that gets this packet.
-    mutating func client(for mbuf: borrowing Mbuf) -> Int
+    /// Hands every packet of `burst`, in order, to `deliver` with the client (0 ..< clients, a
+    /// live one) that gets it; the burst is empty afterwards.
+    mutating func distribute(_ burst: inout MbufBurst, _ deliver: (_ client: Int, consuming Mbuf) -> Void)
 }
 
 /// The C sample's `process_packets`: packet by packet, client 0, 1, ..., N-1, 0, ..., over the
@@ -38,14 +38,15 @@ struct RoundRobin: Distribution {
         if next >= liveCount { next = 0 }
     }
 
-    /// Nothing: round-robin never reads the packets.
-    @inline(__always) mutating func prepare(_ burst: borrowing MbufBurst) {}
-
-    @inline(__always) mutating func client(for mbuf: borrowing Mbuf) -> Int {
-        let c = Int(live[next])
-        next += 1
-        if next == liveCount { next = 0 }
-        return c
+    /// Never reads the packets.
+    @inline(__always)
+    mutating func distribute(_ burst: inout MbufBurst, _ deliver: (_ client: Int, consuming Mbuf) -> Void) {
+        burst.drain { mbuf in
+            let c = Int(live[next & 15])
+            next &+= 1
+            if next == liveCount { next = 0 }
+            deliver(c, mbuf)
+        }
     }
 }
 
@@ -54,19 +55,15 @@ struct RoundRobin: Distribution {
 /// client. A flow always maps to the same client while the table is unchanged, and each client's
 /// ring keeps order, so a flow's packets leave in the order they came.
 ///
-/// The clients of a burst are picked in one pass before it is handed out (`prepare`), a plain
-/// loop over the burst; `client(for:)` then only reads the next pick.
-/// `follow` re-points only the buckets of clients that are not live, and brings them back when
-/// their client is live again (`BucketTable.assign(live:)`).
+/// Each packet is hashed and handed out in the same pass (`BucketTable.distribute`), which
+/// prefetches the packet four places ahead. `follow` re-points only the buckets of clients
+/// that are not live, and brings them back when their client is live again
+/// (`BucketTable.assign(live:)`).
 struct FlowAffinity: Distribution, ~Copyable {
     var table: BucketTable
-    var picks: BurstPicks
-    /// Position in the current burst.
-    var next = 0
 
-    init(clients: Int, burstSize: Int) {
+    init(clients: Int) {
         table = BucketTable(workers: clients)
-        picks = BurstPicks(capacity: burstSize)
     }
 
     static var spillsOver: Bool { false }
@@ -79,14 +76,8 @@ struct FlowAffinity: Distribution, ~Copyable {
         }
     }
 
-    @inline(__always) mutating func prepare(_ burst: borrowing MbufBurst) {
-        table.pick(burst, into: &picks)
-        next = 0
-    }
-
-    @inline(__always) mutating func client(for mbuf: borrowing Mbuf) -> Int {
-        let c = picks[next]
-        next &+= 1
-        return c
+    @inline(__always)
+    mutating func distribute(_ burst: inout MbufBurst, _ deliver: (_ client: Int, consuming Mbuf) -> Void) {
+        table.distribute(&burst, deliver)
     }
 }

@@ -79,11 +79,10 @@ struct Forwarder {
                 } else {
                     // process_packets: each packet to its client, marked with the client's
                     // owner mark...
-                    distribution.prepare(received)
-                    received.drain { mbuf in
-                        let c = distribution.client(for: mbuf)
-                        mbuf[mark] = plan.marks[c]
-                        perClient[c].append(mbuf)
+                    // (`c` is a live client: below numClients, and below 16.)
+                    distribution.distribute(&received) { c, mbuf in
+                        mbuf[mark] = plan.marks[c & 15]
+                        perClient[unchecked: c].append(mbuf)
                     }
                     // ...then flush_rx_queue for each: all of a client's packets into its ring,
                     // or (round-robin) into the next live client's with room, or dropped.

@@ -65,7 +65,7 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     let forwarder = Forwarder(state: state, clients: counters, board: board)
     switch options.distribution {
     case .roundRobin: forwarder.run(RoundRobin(clients: options.numClients))
-    case .flow: forwarder.run(FlowAffinity(clients: options.numClients, burstSize: ClientServer.burstSize))
+    case .flow: forwarder.run(FlowAffinity(clients: options.numClients))
     }
     monitor.join()
     eal.waitForWorkers()

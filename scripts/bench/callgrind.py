@@ -2,6 +2,10 @@
 """Where the time goes, deterministically: instructions per forwarded packet, Swift vs C.
 
     python3 scripts/bench/callgrind.py [--seconds S] [--swift-dir DIR] [--c-dir DIR]
+    python3 scripts/bench/callgrind.py --engines | --server [--seconds S]
+
+(--engines: symmetric_mp's loop per --fwd engine; --server: mp_server's loop per --distribution,
+one client, none attached.)
 
 Runs symmetric_mp (one process, -l 1, two net_null ports, --no-huge: single process) under
 valgrind --tool=callgrind for S seconds (default 20; valgrind runs ~50x slower), then divides
@@ -28,12 +32,15 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
-def run(binary, loop_pattern, seconds, out_dir, tag):
+SYM_APP = ["-p", "3", "--num-procs", "1", "--proc-id", "0"]
+
+
+def run(binary, loop_pattern, seconds, out_dir, tag, lcores=("-l", "1"), app=SYM_APP, stats=r"Port \d+: RX - \d+, TX - (\d+)"):
     out = os.path.join(out_dir, f"callgrind.{tag}.out")
     prefix = f"bench_cg_{os.getpid()}_{tag}"
-    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, "-l", "1", "--no-huge",
+    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary] + list(lcores) + ["--no-huge",
             "-m", "1024", "--no-pci", f"--file-prefix={prefix}", "--log-level=lib.eal:error",
-            "--vdev", "net_null0", "--vdev", "net_null1", "--", "-p", "3", "--num-procs", "1", "--proc-id", "0"]
+            "--vdev", "net_null0", "--vdev", "net_null1", "--"] + list(app)
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         time.sleep(seconds)
@@ -44,7 +51,7 @@ def run(binary, loop_pattern, seconds, out_dir, tag):
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
         shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
-    printed = sum(int(m.group(1)) for m in re.finditer(r"Port \d+: RX - \d+, TX - (\d+)", text))
+    printed = sum(int(m.group(1)) for m in re.finditer(stats, text))
     if not printed:
         raise RuntimeError(f"{binary}: no statistics:\n{text[-2000:]}")
     # The packet count comes from the profile itself: calls from the loop to net_null's rx
@@ -146,12 +153,39 @@ def report(r):
     print(f"{'packets (rx bursts x 32, under valgrind)':40s} {r['c']['packets']:8d} {r['swift']['packets']:8d}")
 
 
+def variants(swift_dir, seconds, which):
+    """--engines: symmetric_mp --fwd io|macswap|5tswap; --server: mp_server (one client, none
+    attached: every packet dropped) --distribution round-robin|flow. Instructions per packet of
+    the forwarding loop, everything it calls included."""
+    out_dir = os.path.join(ROOT, ".build", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    name = "symmetric_mp" if which == "engines" else "mp_server"
+    binary = os.path.join(out_dir, name + ".nodebug")
+    subprocess.run(["objcopy", "--strip-debug", os.path.join(swift_dir, name), binary], check=True)
+    rows = {}
+    if which == "engines":
+        for mode in ("io", "macswap", "5tswap"):
+            rows[mode] = run(binary, r"ForwarderV3run", seconds, out_dir, f"sym_{mode}", app=SYM_APP + ["--fwd", mode])
+    else:
+        for dist in ("round-robin", "flow"):
+            rows[dist] = run(binary, r"ForwarderV3run", seconds, out_dir, f"server_{dist}", lcores=("-l", "0"),
+                             app=["-p", "3", "-n", "1", "--distribution", dist], stats=r"Port \d+ - rx:\s+(\d+)")
+    print(f"{name}, instructions per packet (callgrind, {seconds:.0f} s each)")
+    print(f"{'variant':14s} {'loop (all)':>10s} {'own code':>9s} {'net_null':>9s} {'packets':>10s}")
+    for k, r in rows.items():
+        print(f"{k:14s} {r['loop_per_packet']:10.1f} {r['own_per_packet']:9.1f} {r['pmd_per_packet']:9.1f} {r['packets']:10d}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--engines", action="store_true", help="symmetric_mp's forwarding engines instead of Swift vs C")
+    ap.add_argument("--server", action="store_true", help="mp_server's distributions instead of Swift vs C")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build/release"))
     ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build/c-samples"))
     args = ap.parse_args()
+    if args.engines or args.server:
+        return variants(args.swift_dir, args.seconds, "engines" if args.engines else "server")
     report(measure(args.swift_dir, args.c_dir, args.seconds))
 
 

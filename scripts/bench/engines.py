@@ -1,27 +1,31 @@
 #!/usr/bin/env python3
 """Forwarding engines and flow distribution: speed against the reference, in one run.
 
-Usage: engines.py [--rounds N] [--seconds S] [--only WORD] [--no-malloc]
+Usage: engines.py [--rounds N] [--seconds S] [--only WORD] [--no-malloc] [--nice N]
 (scripts/bench-engines.sh builds first and passes the paths.)
 
 Scenarios, each a pair measured back to back, the order flipping every round:
 - sym <engine>: symmetric_mp (one process, -l 1, 2 net_null ports, --fwd <engine>) against
-  dpdk-testpmd (-l 0-1, --forward-mode=<engine>) on the same ports. Ours is measured as
-  scripts/bench/symmetric.py measures it (TX counted from its start line to SIGINT), testpmd as
-  scripts/bench/run.py measures its ceiling (RX over the same kind of window).
+  dpdk-testpmd (-l 0-1, --forward-mode=<engine>, forwarding on lcore 1) on the same ports, with
+  symmetric_mp's pool cache, pool size, burst and pool ops. Both measured alike (null_window):
+  the ports' TX counters over a window that opens 1 s after forwarding starts, per second of
+  the forwarding thread's CPU time (the wall-clock rate is printed beside it).
 - cs1 flow: mp_server --distribution flow against --distribution round-robin, one client (io),
   measured as scripts/bench/run.py measures client_server (ports' TX over a window, through the
   telemetry socket): the whole pipeline's rate. (Not with two clients: net_null's frames are all
   alike, so flow sends them all to one client, and the comparison would be about that.)
-- server alone flow: the same two distributions with no client attached (see server_alone).
+- server alone flow: the same two distributions with no client attached (see server_alone),
+  measured as the sym pairs (RX counters).
 
 A scenario's figure is the median over the rounds of the paired ratio (ours / testpmd, flow /
 round-robin). Then, unless --no-malloc, the allocation counter (scripts/bench/malloc_count.c)
 runs under symmetric_mp with each rewriting engine and under mp_server --distribution flow.
 """
 import argparse
+import json
 import os
 import re
+import socket
 import statistics
 import sys
 import time
@@ -29,23 +33,96 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run as benchmod  # noqa: E402
-import symmetric as smp  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 ENGINES = ["io", "macswap", "5tswap"]
 
 
-def sym_ours(swift_bin, mode, seconds):
-    app = ["-p", "3", "--num-procs", "1", "--proc-id", "0", "--fwd", mode]
-    return smp.run(swift_bin, [(["-l", "1"], app)], seconds) / 1e6
+# testpmd's pool and burst set to ours (symmetric_mp: NB_MBUFS 64k, MBUF_CACHE_SIZE 256, PKT_BURST
+# 32, pool ops ring_mt_rts), so that only the forwarding code differs.
+TESTPMD_MATCH = ["--mbcache=256", "--total-num-mbufs=65536", "--burst=32"]
+TESTPMD_EAL = ["--mbuf-pool-ops-name=ring_mt_rts"]
 
 
-def scenario_pairs(bench, swift_bin, seconds):
+def null_window(bench, p, started, seconds, counter="opackets"):
+    """A forwarder's rate on the two net_null ports: the ports' TX (or RX) counters read through the
+    telemetry socket at both ends of a window that opens one second after `started` matched.
+    The same reading for ours and testpmd: no start-up, shutdown or printing in the window."""
+    pre = bench.prefixes[-1]
+    p.wait_for(started)
+    time.sleep(1.0)
+    ca = cpu_times(p.p.pid)
+    a, ta = port_counter(pre, counter)
+    time.sleep(seconds)
+    b, tb = port_counter(pre, counter)
+    cb = cpu_times(p.p.pid)
+    p.stop()
+    wall = (b - a) / (tb - ta) / 1e6
+    # The forwarding thread is the one that ran most in the window (it polls without pause).
+    busy = max(cb[t] - ca.get(t, 0) for t in cb) / 1e9
+    return Figure(wall, (b - a) / busy / 1e6, busy / (tb - ta))
+
+
+class Figure(float):
+    """A rate in Mpps per second of the forwarding thread's CPU time (what the ratios use: time
+    the thread was not on its CPU, other programs' builds, say, does not count), with the
+    wall-clock rate and the share of the window the thread was on its CPU beside it."""
+
+    def __new__(cls, wall, cpu, share):
+        f = super().__new__(cls, cpu)
+        f.wall, f.share = wall, share
+        return f
+
+
+def cpu_times(pid):
+    """Time on CPU of every thread of `pid`, in ns (/proc/PID/task/TID/schedstat, first field)."""
+    times = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                times[tid] = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return times
+
+
+def port_counter(prefix, counter):
+    """The sum over ports 0 and 1 of an ethdev counter (`opackets`, `ipackets`) and when it was
+    read, through the primary's telemetry socket (answered in about a millisecond)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
+        sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
+        sock.recv(4096)  # greeting
+        t0 = time.monotonic()
+        total = 0
+        for port in (0, 1):
+            sock.send(f"/ethdev/stats,{port}".encode())
+            total += json.loads(sock.recv(65536))["/ethdev/stats"][counter]
+        t1 = time.monotonic()
+    return total, (t0 + t1) / 2
+
+
+def sym_ours(bench, mode, seconds):
+    """symmetric_mp, one process, forwarding on lcore 1 (CPU 1)."""
+    pre = bench.prefix()
+    p = bench.start("swift", "symmetric_mp", ["-l", "1"] + bench.eal(pre) + benchmod.NULL_VDEVS
+                    + ["--", "-p", "3", "--num-procs", "1", "--proc-id", "0", "--fwd", mode], label=f"symmetric_mp {mode}")
+    return null_window(bench, p, r"lcore \d+ using queue", seconds)
+
+
+def sym_testpmd(bench, mode, seconds):
+    """dpdk-testpmd, main lcore 0 (CPU 0, printing nothing), forwarding on lcore 1 (CPU 1)."""
+    pre = bench.prefix()
+    p = bench.start("testpmd", None, ["-l", "0-1"] + bench.eal(pre) + TESTPMD_EAL + benchmod.NULL_VDEVS
+                    + ["--", f"--forward-mode={mode}", "--auto-start"] + TESTPMD_MATCH, label=f"testpmd {mode}")
+    return null_window(bench, p, r"packet forwarding - ports=", seconds)
+
+
+def scenario_pairs(bench, seconds):
     """name -> (label a, fn a, label b, fn b): the ratio is a / b."""
     pairs = {}
     for mode in ENGINES:
-        pairs[f"sym {mode}"] = ("symmetric_mp", lambda m=mode: sym_ours(swift_bin, m, seconds),
-                                "testpmd", lambda m=mode: done(bench, bench.testpmd(benchmod.NULL_VDEVS, mode=m)))
+        pairs[f"sym {mode}"] = ("symmetric_mp", lambda m=mode: done(bench, sym_ours(bench, m, seconds)),
+                                "testpmd", lambda m=mode: done(bench, sym_testpmd(bench, m, seconds)))
     pairs["cs1 flow"] = (
         "flow", lambda: done(bench, bench.client_server("swift", 1, benchmod.NULL_VDEVS, server_args=["--distribution", "flow"])),
         "round-robin", lambda: done(bench, bench.client_server("swift", 1, benchmod.NULL_VDEVS,
@@ -58,20 +135,14 @@ def scenario_pairs(bench, swift_bin, seconds):
 def server_alone(bench, distribution, seconds):
     """mp_server with no client attached: its ring fills and every later packet is dropped, so
     the rate is the server loop's own (receive, pick a client, refused bulk enqueue, free): the
-    distribution's cost with nothing downstream to hide it. Packets received (its final
-    statistics) over the time from its init line to SIGINT."""
+    distribution's cost with nothing downstream to hide it. The ports' RX counters over a window
+    (`null_window`). One client (-n 1): both distributions hand each burst to one ring, and flow
+    still hashes every packet (net_null's frames are all alike, so with more clients flow would
+    send everything to one of them while round-robin splits: a different amount of ring work)."""
     pre = bench.prefix()
     p = bench.start("swift", "mp_server", ["-l", "0"] + bench.eal(pre) + benchmod.NULL_VDEVS
                     + ["--", "-p", "3", "-n", "1", "--distribution", distribution], label=f"mp_server {distribution}")
-    t0 = p.wait_for(r"Finished Process Init")
-    time.sleep(seconds)
-    t1 = time.monotonic()
-    p.stop()
-    final = p.text().split("final statistics")[-1]
-    rx = sum(int(x) for x in re.findall(r"Port \d+ - rx:\s+(\d+)", final))
-    if not rx:
-        raise RuntimeError(f"mp_server printed no statistics:\n{p.text()[-2000:]}")
-    return rx / (t1 - t0) / 1e6
+    return null_window(bench, p, r"Finished Process Init", seconds, counter="ipackets")
 
 
 def done(bench, figure):
@@ -117,8 +188,11 @@ def malloc_counts(bench, seconds):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--rounds", type=int, default=11)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--nice", type=int, default=-20,
+                    help="niceness for every process started (both sides alike; default -20: the "
+                         "forwarders keep their CPU against the builds of a shared machine)")
     ap.add_argument("--only", default="", help="run only the scenarios whose name contains this word")
     ap.add_argument("--no-malloc", action="store_true")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build/release"))
@@ -126,15 +200,17 @@ def main():
     ap.add_argument("--malloc-lib", default=os.path.join(ROOT, ".build/bench/libmalloc_count.so"))
     args = ap.parse_args()
 
+    if args.nice:
+        os.nice(args.nice)  # inherited by every process started: ours and the reference alike
     bench = benchmod.Bench(args)
     strangers = benchmod.busy_strangers(os.getpid())
     if strangers:
         print("WARNING: other DPDK processes are running; figures will be lower and noisier:")
         print("\n".join("  " + s for s in strangers))
-    swift_bin = os.path.join(args.swift_dir, "symmetric_mp")
-    pairs = {k: v for k, v in scenario_pairs(bench, swift_bin, args.seconds).items() if args.only in k}
+    pairs = {k: v for k, v in scenario_pairs(bench, args.seconds).items() if args.only in k}
     ratios = {k: [] for k in pairs}
     figures = {k: ([], []) for k in pairs}
+    walls = {k: [] for k in pairs}
     try:
         for r in range(args.rounds):
             for name, (la, fa, lb, fb) in pairs.items():
@@ -145,14 +221,20 @@ def main():
                 ratios[name].append(a / b)
                 figures[name][0].append(a)
                 figures[name][1].append(b)
-                print(f"round {r + 1} | {name}: {la} {a:.1f} Mpps, {lb} {b:.1f} Mpps, ratio {a / b:.3f}", flush=True)
+                extra = ""
+                if isinstance(a, Figure) and isinstance(b, Figure):
+                    extra = (f" (wall clock {a.wall:.1f} / {b.wall:.1f} Mpps, ratio {a.wall / b.wall:.3f};"
+                             f" on CPU {a.share:.0%} / {b.share:.0%})")
+                    walls[name].append(a.wall / b.wall)
+                print(f"round {r + 1} | {name}: {la} {a:.1f} Mpps, {lb} {b:.1f} Mpps, ratio {a / b:.3f}{extra}", flush=True)
         print()
-        print("| scenario | ours (median Mpps) | reference (median Mpps) | median of paired ratios | per-round ratios |")
-        print("|---|---:|---:|---:|---|")
+        print("| scenario | ours (median Mpps per CPU-second) | reference (same) | median of paired ratios | per-round ratios | median of wall-clock ratios |")
+        print("|---|---:|---:|---:|---|---:|")
         for name, (la, _, lb, _) in pairs.items():
             a, b = figures[name]
+            wall = f"{statistics.median(walls[name]):.3f}" if walls[name] else "-"
             print(f"| {name} ({la} / {lb}) | {statistics.median(a):.1f} | {statistics.median(b):.1f} | "
-                  f"{statistics.median(ratios[name]):.3f} | {', '.join(f'{x:.2f}' for x in ratios[name])} |")
+                  f"{statistics.median(ratios[name]):.3f} | {', '.join(f'{x:.2f}' for x in ratios[name])} | {wall} |")
         if not args.no_malloc:
             print()
             print("| datapath | packets in window | heap allocations on datapath threads | per million packets |")
