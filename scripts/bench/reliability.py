@@ -201,54 +201,83 @@ def client_server_rate(bins, server, client, n, seconds, ops=None):
 
 
 SERVER_RX = []  # (server, client kind, clients, ops, packets per second the server received)
+CORE_LATENCY = os.path.join(ROOT, ".build", "bench", "core_latency")
+NEAR_NS = 200  # core_latency round trips below this: the two CPUs share a cache
+
+
+def core_latency():
+    """Round trip of a cache line between CPUs 0 and 1 in ns (scripts/bench/core_latency.c,
+    compiled here when missing). Measured with nothing else of ours running."""
+    src = os.path.join(ROOT, "scripts", "bench", "core_latency.c")
+    if not os.path.exists(CORE_LATENCY) or os.path.getmtime(CORE_LATENCY) < os.path.getmtime(src):
+        os.makedirs(os.path.dirname(CORE_LATENCY), exist_ok=True)
+        subprocess.run(["gcc", "-O2", "-pthread", src, "-o", CORE_LATENCY], check=True)
+    return float(subprocess.run([CORE_LATENCY], capture_output=True, text=True, check=True).stdout)
+
+
+def placement(before, after):
+    """'near' when CPUs 0 and 1 shared a cache before and after the run, 'far' when they shared
+    none both times, 'moved' otherwise (the host moved a vCPU meanwhile)."""
+    near = [x < NEAR_NS for x in (before, after)]
+    return "near" if all(near) else "far" if not any(near) else "moved"
+
+
+def placed_rate(bins, server, client, n, seconds, ops=None):
+    """client_server_rate between two core_latency probes: (pps, placement, before, after)."""
+    before = core_latency()
+    rate = client_server_rate(bins, server, client, n, seconds, ops)
+    after = core_latency()
+    return rate, placement(before, after), before, after
 
 
 def spread(values):
     """(max - min) / median: how much runs of the same setup differ."""
-    return (max(values) - min(values)) / statistics.median(values)
+    return (max(values) - min(values)) / statistics.median(values) if values else float("nan")
 
 
 # --- (a) 1, 2, 3 clients sharing CPU 1, Swift beside C -------------------------------------
 
 def bench_clients(args, bins):
+    """Every run is bracketed by core_latency probes and sorted by where the host had put the two
+    vCPUs (near: sharing a cache; far: not); the figures are given per placement, since the
+    same binaries differ by 4x between the two (docs/reliability.md, "Bimodal rates")."""
     impls = ["c", "swift"]
-    runs = {impl: {n: [] for n in (1, 2, 3)} for impl in impls}
+    runs = {impl: {n: [] for n in (1, 2, 3)} for impl in impls}  # (pps, placement, before, after)
     log(f"clients: {args.rounds} rounds, {args.seconds} s windows; server -l 0, clients --lcores 2@1 3@1 4@1")
     for r in range(args.rounds):
         order = impls if r % 2 == 0 else impls[::-1]
         with dpdk_lock(args.lock):
             for n in (1, 2, 3):
                 for impl in order:
-                    rate = client_server_rate(bins, impl, impl, n, args.seconds)
-                    runs[impl][n].append(rate)
-        log(f"round {r + 1}: server RX " + ", ".join(f"{x[0]} {x[2]}: {x[4] / 1e6:.1f}" for x in SERVER_RX[-6:]))
+                    runs[impl][n].append(placed_rate(bins, impl, impl, n, args.seconds))
         log(f"round {r + 1}: " + " | ".join(
-            f"{impl}: " + ", ".join(f"{n}: {runs[impl][n][-1] / 1e6:6.2f}" for n in (1, 2, 3)) for impl in impls)
-            + " Mpps  (load %.1f %.1f %.1f)" % os.getloadavg())
+            f"{impl}: " + ", ".join(f"{n}: {runs[impl][n][-1][0] / 1e6:6.2f} ({runs[impl][n][-1][1]})" for n in (1, 2, 3))
+            for impl in impls) + " Mpps  (load %.1f %.1f %.1f)" % os.getloadavg())
     summary = {}
-    for impl in impls:
-        one = runs[impl][1]
-        summary[impl] = {
-            "median_mpps": {n: statistics.median(runs[impl][n]) / 1e6 for n in (1, 2, 3)},
-            "ratio_2_1": statistics.median(b / a for a, b in zip(one, runs[impl][2])),
-            "ratio_3_1": statistics.median(b / a for a, b in zip(one, runs[impl][3])),
-            "one_client_spread": spread(one),
-        }
-    log("\n| implementation | 1 client Mpps | 2 clients | 3 clients | 2/1 | 3/1 (median of per-round ratios) | one-client spread (max-min)/median |")
-    log("|---|---|---|---|---|---|---|")
     names = {"c": "C server + C clients (ring_mp_mc)", "swift": "Swift server + Swift clients (default ops)"}
+    log("\n| implementation | placement | runs (1/2/3 clients) | 1 client Mpps | 2 clients | 3 clients | 2/1 | 3/1 "
+        "| one-client runs: min-max Mpps, (max-min)/median |")
+    log("|---|---|---|---|---|---|---|---|---|")
     for impl in impls:
-        s = summary[impl]
-        m = s["median_mpps"]
-        log(f"| {names[impl]} | {m[1]:.2f} | {m[2]:.2f} | {m[3]:.2f} | {s['ratio_2_1']:.2f} | {s['ratio_3_1']:.2f} | {100 * s['one_client_spread']:.1f} % |")
-    ratios = {n: statistics.median(s / c for c, s in zip(runs["c"][n], runs["swift"][n])) for n in (1, 2, 3)}
-    log("Swift/C (median of paired rounds): " + ", ".join(f"{n} client(s) {ratios[n]:.2f}" for n in (1, 2, 3)))
+        summary[impl] = {}
+        for where in ("near", "far", "all"):
+            sel = {n: [x[0] / 1e6 for x in runs[impl][n] if where == "all" or x[1] == where] for n in (1, 2, 3)}
+            if not sel[1]:
+                continue
+            med = {n: statistics.median(v) if v else float("nan") for n, v in sel.items()}
+            s = summary[impl][where] = {"runs": {n: len(v) for n, v in sel.items()}, "median_mpps": med,
+                                        "ratio_2_1": med[2] / med[1], "ratio_3_1": med[3] / med[1],
+                                        "one_client_min_max": (min(sel[1]), max(sel[1])),
+                                        "one_client_spread": spread(sel[1])}
+            log(f"| {names[impl]} | {where} | {'/'.join(str(len(sel[n])) for n in (1, 2, 3))} | {med[1]:.1f} | {med[2]:.1f} "
+                f"| {med[3]:.1f} | {s['ratio_2_1']:.2f} | {s['ratio_3_1']:.2f} | {min(sel[1]):.1f}-{max(sel[1]):.1f}, "
+                f"{100 * s['one_client_spread']:.0f} % |")
     rx = {impl: {n: statistics.median(r for s, c, k, _, r in SERVER_RX if s == impl and k == n) / 1e6 for n in (1, 2, 3)}
           for impl in impls}
     log("Server RX (median Mpps; on net_null the server's own loop speed): "
         + " | ".join(f"{impl}: " + ", ".join(f"{n}: {rx[impl][n]:.1f}" for n in (1, 2, 3)) for impl in impls))
-    result = {"runs_pps": runs, "summary": summary, "swift_over_c": ratios, "server_rx_mpps_median": rx,
-              "server_rx_pps": SERVER_RX}
+    result = {"runs": runs, "summary": summary, "server_rx_mpps_median": rx, "server_rx_pps": SERVER_RX,
+              "near_ns": NEAR_NS}
     save("reliability-clients", args, result)
     chart_clients(runs, os.path.join(OUT, "reliability-clients.png"))
     return result
@@ -565,19 +594,21 @@ def chart_clients(runs, path):
     plt = plt_or_none()
     if not plt:
         return
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     names = {"c": "C server + C clients", "swift": "Swift server + Swift clients"}
     width = 0.38
-    for j, impl in enumerate(runs):
-        xs = [n + (j - 0.5) * width for n in (1, 2, 3)]
-        meds = [statistics.median(runs[impl][n]) / 1e6 for n in (1, 2, 3)]
-        ax.bar(xs, meds, width, label=names[impl])
-        for n, x in zip((1, 2, 3), xs):
-            ax.plot([x] * len(runs[impl][n]), [v / 1e6 for v in runs[impl][n]], "k.", ms=4)
-    ax.set_xticks([1, 2, 3], ["1 client", "2 clients", "3 clients"])
-    ax.set_ylabel("Mpps forwarded (bars: median; dots: rounds)")
-    ax.set_title("mp_server -l 0 + clients all on CPU 1 (net_null)")
-    ax.legend()
+    for ax, where in zip(axes, ("near", "far")):
+        for j, impl in enumerate(runs):
+            xs = [n + (j - 0.5) * width for n in (1, 2, 3)]
+            vals = {n: [x[0] / 1e6 for x in runs[impl][n] if x[1] == where] for n in (1, 2, 3)}
+            ax.bar(xs, [statistics.median(vals[n]) if vals[n] else 0 for n in (1, 2, 3)], width, label=names[impl])
+            for n, x in zip((1, 2, 3), xs):
+                ax.plot([x] * len(vals[n]), vals[n], "k.", ms=4)
+        ax.set_xticks([1, 2, 3], ["1 client", "2 clients", "3 clients"])
+        ax.set_title(f"CPUs 0 and 1 {'sharing an L3' if where == 'near' else 'sharing no cache'} ({where})")
+    axes[0].set_ylabel("Mpps forwarded (bars: median; dots: runs)")
+    axes[0].legend()
+    fig.suptitle("mp_server -l 0 + clients all on CPU 1 (net_null), runs sorted by core_latency")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
