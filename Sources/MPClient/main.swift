@@ -31,10 +31,19 @@ func runClient(_ arguments: [String]) -> Int32 {
     }
 
     Shutdown.installHandlers()
+    // One Swift client at a time inside rte_eal_init, and never while a dead process's read
+    // lock blocks the EAL's memory lock (StartupGate).
+    let gate: StartupGate?
+    do { gate = try StartupGate.enter(ealArguments: arguments) } catch {
+        printError(error.message)
+        return 1
+    }
     let eal: EAL
     do {
         eal = try EAL(arguments: arguments)
+        gate?.leave()
     } catch {
+        gate?.leave()
         printError("Cannot initialise the EAL as a secondary process (\(error.message)): is the server running?")
         return 1
     }
