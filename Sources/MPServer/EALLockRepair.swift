@@ -174,9 +174,18 @@ struct EALLockRepair: @unchecked Sendable {
     }
 }
 
-/// The live processes whose address space maps `path`; nil when one cannot be read.
+/// The live processes whose address space maps the file at `path`; nil when one cannot be read.
+/// Matched by device and inode, as /proc/<pid>/maps shows them: its path column is the
+/// resolved one (/run/dpdk/... for /var/run/dpdk/...).
 func processesMapping(_ path: String) -> [Int32]? {
     guard let serverStart = ProcessHandle.startTime(of: getpid()) else { return nil }
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    let dev = UInt64(st.st_dev)
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff))
+    let minor = (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff))
+    let device = hex2(major) + ":" + hex2(minor)
+    let inode = String(st.st_ino)
     guard let proc = opendir("/proc") else { return nil }
     defer { closedir(proc) }
     var result: [Int32] = []
@@ -197,13 +206,21 @@ func processesMapping(_ path: String) -> [Int32]? {
         var cap = 0
         defer { free(line) }
         while getline(&line, &cap, f) > 0, let line {
-            if String(cString: line).hasSuffix(" " + path + "\n") {
+            // address perms offset dev inode [path]
+            let fields = String(cString: line).split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            if fields.count >= 5, fields[4] == inode, fields[3] == device {
                 result.append(pid)
                 break
             }
         }
     }
     return result
+}
+
+/// Two or more lower-case hex digits, as /proc/<pid>/maps prints a device number.
+private func hex2(_ v: UInt64) -> String {
+    let h = String(v, radix: 16)
+    return h.count < 2 ? "0" + h : h
 }
 
 /// /proc/<pid>/comm, for a log line.
