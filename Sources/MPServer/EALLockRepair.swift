@@ -53,7 +53,9 @@ struct EALLockRepair: @unchecked Sendable {
             serverLog("EAL lock repair off: cannot open \(configPath)", level: .warning)
             return nil
         }
-        defer { close(fd) }
+        // Never closed: closing any descriptor of a file drops every fcntl lock this process
+        // holds on it, and the EAL's write lock on this file is how secondaries see that their
+        // primary is alive (rte_eal_primary_proc_alive).
         guard let p = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else {
             serverLog("EAL lock repair off: cannot map \(configPath)", level: .warning)
             return nil
