@@ -136,7 +136,7 @@ struct EALLockRepair: @unchecked Sendable {
         let me = getpid()
         for pid in mappers where pid != me && !isClaimedClient(pid, registry: registry, clients: clients) {
             if state.named.insert(pid).inserted {
-                serverLog("EAL memory hotplug lock: \(observed >> 2) reader(s) that may be dead, but process \(pid) (\(commandName(pid))) is attached and is not a registered client, so a live reader cannot be ruled out: not repaired", level: .warning)
+                serverLog("EAL memory hotplug lock: \(observed >> 2) reader(s) that may be dead, but process \(pid) (\(commandName(pid))) is attached and is not a registered client, so a live reader cannot be ruled out: not repaired while it is", level: .notice)
             }
             return
         }
