@@ -4,7 +4,6 @@
 // gate, so that no Swift client can be inside rte_eal_init then (MPServer/EALLockRepair.swift).
 // A client that entered while a dead read lock was there would wait behind the next writer
 // (another client's exit) for ever, holding the gate: hence the check before entering.
-import CDPDK
 import ClientServerShared
 import Glibc
 import MPCore
@@ -30,11 +29,17 @@ struct StartupGate {
         let eal = args.prefix { $0 != "--" }
         if eal.contains("--in-memory") || eal.contains("--no-shconf") { return nil }
         let dir = runtimeDir(prefix: option("--file-prefix", in: Array(eal)) ?? "rte")
+        // Read with pread, not through a mapping: the server takes a dead read lock back only
+        // while no process it cannot vouch for maps the config, and this one is not yet a client.
         let config = open(dir + "/config", O_RDONLY | O_CLOEXEC)
         guard config >= 0 else { return nil }
         defer { close(config) }
-        guard let words = mmap(nil, 64, PROT_READ, MAP_SHARED, config, 0), words != MAP_FAILED else { return nil }
-        defer { munmap(words, 64) }
+        func words() -> (magic: UInt32, memzone: Int32, hotplug: Int32)? {
+            var head = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
+            let n = withUnsafeMutableBytes(of: &head) { pread(config, $0.baseAddress, $0.count, 0) }
+            guard n == MemoryLayout.size(ofValue: head) else { return nil }
+            return (head.0, head.4, head.8)
+        }
         let fd = open(dir + "/" + gateName, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         let deadline = monotonicMilliseconds() + timeoutMilliseconds
@@ -42,10 +47,9 @@ struct StartupGate {
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {
                 // Only a primary that finished its start-up has a magic; before that the words mean nothing.
-                guard words.load(as: UInt32.self) == rteMagic else { return StartupGate(fd: fd) }
-                hotplug = cdpdk_lockword_load(words.advanced(by: 32).assumingMemoryBound(to: Int32.self))
-                let memzone = cdpdk_lockword_load(words.advanced(by: 16).assumingMemoryBound(to: Int32.self))
-                if hotplug == 0 && memzone & 3 == 0 { return StartupGate(fd: fd) }
+                guard let w = words(), w.magic == rteMagic else { return StartupGate(fd: fd) }
+                hotplug = w.hotplug
+                if w.hotplug == 0 && w.memzone & 3 == 0 { return StartupGate(fd: fd) }
                 flock(fd, LOCK_UN) // let the server repair it
             }
             guard monotonicMilliseconds() < deadline, !Shutdown.requested else {
