@@ -88,6 +88,16 @@ extension ClientSetup {
 // The options are checked before the EAL, so that a bad id is reported as such even when no
 // server runs (the EAL of a secondary fails without one).
 let sample = Sample<MPClientOptions>(name: "mp_client", errorPrefix: "ERROR: ", usage: MPClientOptions.usage(program:))
+// One Swift client at a time inside rte_eal_init, and never while a dead process's read lock
+// blocks the EAL's memory lock (StartupGate).
 exit(sample.run(parse: MPClientOptions.parse,
                 ealFailure: { "Cannot initialise the EAL as a secondary process (\($0.message)): is the server running?" },
+                gate: { () throws(SampleFailure) -> (() -> Void)? in
+                    do throws(InitError) {
+                        guard let gate = try StartupGate.enter(ealArguments: CommandLine.arguments) else { return nil }
+                        return { gate.leave() }
+                    } catch {
+                        throw .failed(error.message)
+                    }
+                },
                 forward))

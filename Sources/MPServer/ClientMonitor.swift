@@ -16,6 +16,9 @@ struct ClientMonitor: Sendable {
     let board: DeliveryBoard
     let stallTimeoutNanoseconds: UInt64
     let poolHealth: PoolHealth
+    /// Takes back read locks of the EAL's memory hotplug lock left by processes that died
+    /// holding one (a client killed inside rte_eal_init); nil when the lock cannot be found.
+    let lockRepair: EALLockRepair?
 
     /// How often the monitor looks: a death is noticed within this (plus the reclaim).
     static let periodMicroseconds: UInt32 = 5_000
@@ -29,6 +32,7 @@ struct ClientMonitor: Sendable {
         self.board = board
         stallTimeoutNanoseconds = UInt64(state.options.stallTimeoutMilliseconds) * 1_000_000
         self.poolHealth = poolHealth
+        lockRepair = EALLockRepair()
     }
 
     /// The last heartbeat seen from a registered client, and when it moved.
@@ -43,6 +47,7 @@ struct ClientMonitor: Sendable {
         var processes = FixedArray<ProcessHandle?>(count: rings.count) { _ in nil }
         var beats = [Beat](repeating: Beat(value: 0, at: 0), count: rings.count)
         var tick = 0
+        var lockState = EALLockRepair.State()
         while !Shutdown.requested {
             usleep(Self.periodMicroseconds)
             let now = monotonicNanoseconds()
@@ -73,7 +78,10 @@ struct ClientMonitor: Sendable {
                 }
             }
             tick += 1
-            if tick % 20 == 0 { poolHealth.check(pool) }
+            if tick % 20 == 0 {
+                poolHealth.check(pool)
+                lockRepair?.check(&lockState, registry: registry, clients: rings.count, now: now)
+            }
         }
     }
 

@@ -58,11 +58,14 @@ public struct Sample<Options>: Sendable {
     ///   - arguments: the whole command line; the options are those after `--`.
     ///   - parse: reads the options after `--` (program name excluded) without the EAL.
     ///   - ealFailure: the error line's sentence when the EAL cannot start.
+///   - gate: entered after the signal handlers and before `rte_eal_init` (mp_client's start-up
+///     gate); returns what leaves it, called as soon as `rte_eal_init` has returned.
     ///   - body: the sample on an initialised EAL; returns the exit status, or throws a failure
     ///     that becomes one error line (and the usage, for `SampleFailure.usage`), exit 1.
     public func run(arguments: [String] = CommandLine.arguments,
                     parse: ([String]) throws(UsageError) -> Options,
                     ealFailure: (DPDKError) -> String,
+                    gate: (() throws(SampleFailure) -> (() -> Void)?)? = nil,
                     _ body: (borrowing EAL, Options) throws(SampleFailure) -> Int32) -> Int32 {
         Console.lineBuffered()
         let options: Options
@@ -73,10 +76,20 @@ public struct Sample<Options>: Sendable {
         }
 
         Shutdown.installHandlers()
+        let leaveGate: (() -> Void)?
+        do {
+            leaveGate = try gate?() ?? nil
+        } catch {
+            switch error {
+            case .usage(let usage): return report(usage)
+            case .failed(let message): printError(message); return 1
+            }
+        }
         do {
             // EAL.run cleans up with the body's status on every path; the group's files go
             // with the last process out, and stay while others run, for restarts.
             return try EAL.run(arguments: arguments) { eal -> Int32 in
+                leaveGate?()
                 do throws(SampleFailure) {
                     return try body(eal, options)
                 } catch {
@@ -88,6 +101,7 @@ public struct Sample<Options>: Sendable {
             }
         } catch {
             // The body reports its own failures: only the EAL's start throws out of run.
+            leaveGate?()
             printError(ealFailure(error as? DPDKError ?? DPDKError(code: EINVAL, attempted: "\(error)")))
             return 1
         }

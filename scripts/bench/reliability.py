@@ -100,8 +100,8 @@ class Group:
         self.procs.append(p)
         return p
 
-    def server(self, bins, impl, n, ops=None, lcores=("-l", "0"), extra_eal=()):
-        env, app = None, ["-p", "3", "-n", str(n)]
+    def server(self, bins, impl, n, ops=None, lcores=("-l", "0"), extra_eal=(), extra_app=()):
+        env, app = None, ["-p", "3", "-n", str(n)] + list(extra_app)
         if ops and impl == "swift":
             app += ["--pool-ops", ops]
         elif ops and impl == "c-ops":
@@ -414,7 +414,8 @@ def bench_chaos(args, bins):
     held.enter_context(dpdk_lock(args.lock))  # for the chaos run and its control
     with held, Group() as g:
         # lcore 1 prints the screen every second
-        server = g.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split())
+        server = g.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
+                          extra_app=["--reclaim"] if args.reclaim else [])
         t_origin = time.monotonic()
         sampler = Sampler(g.prefix)
         sampler.start()
@@ -506,7 +507,11 @@ def bench_chaos(args, bins):
     killed = sum(k["killed"] for k in kills)
     total = final[2]
     result = {
-        "seed": args.seed, "after_startup": args.after_startup, "server_eal": args.server_eal, "heap_at_start": heap_start,
+        "seed": args.seed, "after_startup": args.after_startup, "reclaim": args.reclaim,
+        "server_eal": args.server_eal, "heap_at_start": heap_start,
+        "eal_read_locks_taken_back": sum(int(m.group(1)) for _, l in server.lines
+                                         for m in [re.search(r"took back (\d+) read lock", l)] if m),
+        "eal_lock_reports": [l for _, l in server.lines if "EAL memory hotplug lock" in l or "EAL memzone lock" in l],
         "kills_attempted": len(kills), "killed_by_sigkill": killed,
         "victims_forwarding_when_killed": sum(k["forwarding"] for k in kills),
         "victims_killed_before_eal_init_done": sum(not k["eal_up"] for k in kills),
@@ -536,7 +541,8 @@ def bench_chaos(args, bins):
     log(f"chaos (seed {args.seed}): {killed} of {len(kills)} victims died by SIGKILL; "
         f"{result['victims_killed_before_eal_init_done']} before their EAL was up, "
         f"{result['victims_forwarding_when_killed']} while forwarding; server saw {events}")
-    log(f"  took back {result['mbufs_taken_back_total']} mbufs over {len(reclaims)} reclaims")
+    log(f"  took back {result['mbufs_taken_back_total']} mbufs over {len(reclaims)} reclaims; "
+        f"{result['eal_read_locks_taken_back']} dead read locks of the EAL memory hotplug lock taken back")
     log(f"  pps: client 0 alone before {before_pps / 1e6:.2f} Mpps, during the kills {chaos_pps / 1e6:.2f} Mpps, "
         f"fresh client 1 alone after {after_pps / 1e6:.2f} Mpps: after/before {after_pps / before_pps:.3f}; "
         f"control (fresh server, no kills, right after) {control_pps / 1e6:.2f} Mpps: after/control {after_pps / control_pps:.3f}")
@@ -546,7 +552,7 @@ def bench_chaos(args, bins):
     log(f"  final screen: free {final[1]} + queued {final[4]} = {final[1] + final[4]} of {total} ({final[3]}): "
         + ("nothing lost" if result["final_free_plus_queued_equals_total"] else "MBUFS LOST")
         + f"; server exit status {rc}")
-    name = ("reliability-chaos" + ("-after-startup" if args.after_startup else "")
+    name = ("reliability-chaos" + ("-after-startup" if args.after_startup else "") + ("-reclaim" if args.reclaim else "")
             + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else ""))
     for k in result["unexpected_victim_exits"]:
         log(f"  victim not killed by the signal: {k}")
@@ -674,6 +680,8 @@ def main():
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--server-eal", default="", help="chaos: more EAL options for the server, e.g. '--legacy-mem -m 256'")
+    ap.add_argument("--reclaim", action="store_true",
+                    help="chaos: run the server with --reclaim (clients hand every packet back; nothing they held is lost)")
     ap.add_argument("--after-startup", action="store_true",
                     help="chaos: kill clients only once they forward (the delay counts from then)")
     ap.add_argument("--no-lock", dest="lock", action="store_false")

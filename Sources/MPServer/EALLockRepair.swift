@@ -1,0 +1,235 @@
+// Beyond the C sample: a client (a DPDK secondary) killed inside rte_eal_init can leave the EAL's
+// memory hotplug lock read-held for ever. DPDK 22.11's rte_eal_memory_init read-locks it
+// (lib/eal/common/eal_common_memory.c) and only rte_eal_malloc_heap_init unlocks it
+// (lib/eal/common/malloc_heap.c), and a reader killed inside rte_rwlock_read_lock between its
+// increment and its back-out (lib/eal/include/generic/rte_rwlock.h) leaves the same +4. Nothing
+// in DPDK ever takes it back. It blocks every later writer (heap growth and shrinking, and every
+// secondary's rte_eal_cleanup, which write-locks it in rte_eal_memory_detach), and a waiting
+// writer blocks every new reader: no process can join the group any more.
+//
+// The server takes such a dead read lock back when, and only when, it can prove that nobody
+// alive holds one (docs/reliability.md, "Kills during start-up"):
+//  1. It holds the client start-up gate (StartupGate in mp_client), so no Swift client is
+//     inside rte_eal_init or between it and its claim in the registry.
+//  2. It reads the lock word, then lists every live process that maps the group's shared
+//     config (/proc/<pid>/maps): a process can change the word only through that mapping. Each
+//     one must be this server or a Swift client that has claimed a registry slot (so is past
+//     rte_eal_init). By DPDK 22.11's source neither ever read-locks the hotplug lock: the server
+//     after its own start-up, and a client after rte_eal_init, only write-lock it (heap growth,
+//     rte_eal_cleanup). Any other process attached (a C client, a tool) stops the repair.
+//  3. So every reader counted in the word belongs to a dead process, and a compare-and-swap from
+//     the value read in 1 to the same value without readers takes exactly those back; if the
+//     word moved in between, nothing is changed and the check runs again later.
+import ClientServerShared
+import CDPDK
+import Glibc
+import MPCore
+
+/// The lock words at the head of the group's `struct rte_mem_config` (DPDK 22.11,
+/// lib/eal/common/eal_memcfg.h: magic, version, nchannel, nrank, then the rwlocks mlock, qlock,
+/// mplock, the spinlock tlock, and memory_hotplug_lock, each 32 bits).
+struct EALLockRepair: @unchecked Sendable {
+    static let magicOffset = 0, versionOffset = 4, memzoneLockOffset = 16, hotplugLockOffset = 32
+    static let rteMagic: UInt32 = 19_820_526
+    /// rte_rwlock_t's bits: a writer waits (1), a writer holds it (2), each reader adds 4.
+    static let wait: Int32 = 1, write: Int32 = 2, reader: Int32 = 4
+    /// The file a Swift client holds locked from before rte_eal_init until it has claimed its
+    /// id (mp_client's StartupGate): same name on both sides.
+    static let gateName = "mp_client_startup.lock"
+
+    let base: UnsafeMutableRawPointer
+    let configPath: String
+    let gatePath: String
+
+    /// Maps the group's shared config and checks that the lock word is where DPDK 22.11 keeps
+    /// it: the magic and version fields, then this process's own read lock seen in the word.
+    /// - Returns: nil (and a warning) when any check fails: the server then only reports.
+    init?() {
+        let dir = String(cString: rte_eal_get_runtime_dir())
+        configPath = dir + "/config"
+        gatePath = dir + "/" + Self.gateName
+        let fd = open(configPath, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else {
+            serverLog("EAL lock repair off: cannot open \(configPath)", level: .warning)
+            return nil
+        }
+        // Never closed: closing any descriptor of a file drops every fcntl lock this process
+        // holds on it, and the EAL's write lock on this file is how secondaries see that their
+        // primary is alive (rte_eal_primary_proc_alive).
+        guard let p = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else {
+            serverLog("EAL lock repair off: cannot map \(configPath)", level: .warning)
+            return nil
+        }
+        base = p
+        guard p.load(fromByteOffset: Self.magicOffset, as: UInt32.self) == Self.rteMagic,
+              p.load(fromByteOffset: Self.versionOffset, as: UInt32.self) == cdpdk_rte_version() else {
+            serverLog("EAL lock repair off: \(configPath) is not a DPDK 22.11 memory config this build knows", level: .warning)
+            munmap(p, 4096)
+            return nil
+        }
+        // The word must move by one reader while this process holds the lock for reading, and
+        // back after. Retried: another process may take it at the same instant.
+        var proven = false
+        for _ in 0..<100 where !proven {
+            let before = word(Self.hotplugLockOffset)
+            rte_mcfg_mem_read_lock()
+            let held = word(Self.hotplugLockOffset)
+            rte_mcfg_mem_read_unlock()
+            let after = word(Self.hotplugLockOffset)
+            proven = held == before &+ Self.reader && after == before
+        }
+        guard proven else {
+            serverLog("EAL lock repair off: the memory hotplug lock is not at offset \(Self.hotplugLockOffset) of \(configPath)", level: .warning)
+            munmap(p, 4096)
+            return nil
+        }
+    }
+
+    func word(_ offset: Int) -> Int32 {
+        cdpdk_lockword_load(base.advanced(by: offset).assumingMemoryBound(to: Int32.self))
+    }
+
+    /// What `check` remembers between calls.
+    struct State {
+        /// Consecutive checks that saw readers, or only the waiting-writer bit.
+        var readerChecks = 0, waitChecks = 0
+        /// Processes already named as a reason not to repair (logged once each).
+        var named: Set<Int32> = []
+        var writeHeldSince: UInt64?
+        var writeReported = false
+        var memzoneWriteSince: UInt64?
+        var memzoneReported = false
+        /// Read locks taken back so far.
+        var repaired = 0
+    }
+
+    /// One look, from the client monitor every 100 ms.
+    func check(_ state: inout State, registry: ClientRegistry, clients: Int, now: UInt64) {
+        let v = word(Self.hotplugLockOffset)
+        reportLongWrites(&state, hotplug: v, now: now)
+        if v >> 2 == 0 {
+            state.readerChecks = 0
+            // Only "a writer waits" and no writer ever came for 300 ms: left by a writer killed
+            // while it waited. The bit only makes new readers wait; a live writer that waits
+            // sets it again, so clearing it can delay a writer, never break the lock.
+            if v == Self.wait {
+                state.waitChecks += 1
+                if state.waitChecks >= 3, cdpdk_lockword_cas(lockWord(Self.hotplugLockOffset), v, 0) {
+                    serverLog("EAL memory hotplug lock: cleared the waiting-writer mark of a writer that died while it waited", level: .warning)
+                    state.waitChecks = 0
+                }
+            } else {
+                state.waitChecks = 0
+            }
+            return
+        }
+        // Readers come and go within microseconds; two looks 100 ms apart before the (costly) proof.
+        state.readerChecks += 1
+        guard state.readerChecks >= 2 else { return }
+        let gate = open(gatePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard gate >= 0 else { return }
+        defer { close(gate) } // also unlocks it
+        guard flock(gate, LOCK_EX | LOCK_NB) == 0 else { return } // a client is starting: later
+        let observed = word(Self.hotplugLockOffset)
+        guard observed >> 2 > 0 else { return }
+        guard let mappers = processesMapping(configPath) else { return }
+        let me = getpid()
+        for pid in mappers where pid != me && !isClaimedClient(pid, registry: registry, clients: clients) {
+            if state.named.insert(pid).inserted {
+                serverLog("EAL memory hotplug lock: \(observed >> 2) reader(s) that may be dead, but process \(pid) (\(commandName(pid))) is attached and is not a registered client, so a live reader cannot be ruled out: not repaired while it is", level: .notice)
+            }
+            return
+        }
+        let readers = observed >> 2
+        if cdpdk_lockword_cas(lockWord(Self.hotplugLockOffset), observed, observed & (Self.wait | Self.write)) {
+            state.repaired += Int(readers)
+            state.readerChecks = 0
+            serverLog("EAL memory hotplug lock: took back \(readers) read lock(s) left by dead processes (lock word \(observed) -> \(observed & 3)); \(state.repaired) so far", level: .warning)
+        }
+    }
+
+    private func lockWord(_ offset: Int) -> UnsafeMutablePointer<Int32> {
+        base.advanced(by: offset).assumingMemoryBound(to: Int32.self)
+    }
+
+    /// A lock held for writing for seconds: a writer died holding it. The data it guards may be
+    /// half changed, so it is reported, never released.
+    private func reportLongWrites(_ state: inout State, hotplug: Int32, now: UInt64) {
+        func watch(_ value: Int32, since: inout UInt64?, reported: inout Bool, name: String) {
+            guard value & Self.write != 0 else { since = nil; reported = false; return }
+            let start = since ?? now
+            since = start
+            if !reported && now &- start > 2_000_000_000 {
+                reported = true
+                serverLog("EAL \(name) has been held for writing for 2 s (lock word \(value)): if its holder died, no process can join the group; restart the group", level: .error)
+            }
+        }
+        watch(hotplug, since: &state.writeHeldSince, reported: &state.writeReported, name: "memory hotplug lock")
+        watch(word(Self.memzoneLockOffset), since: &state.memzoneWriteSince, reported: &state.memzoneReported, name: "memzone lock")
+    }
+
+    /// Whether `pid` is the process that claimed one of the registry's slots (so it has
+    /// returned from rte_eal_init).
+    private func isClaimedClient(_ pid: Int32, registry: ClientRegistry, clients: Int) -> Bool {
+        guard let start = ProcessHandle.startTime(of: pid) else { return false }
+        return (0..<clients).contains { registry.slot($0).pid == pid && registry.slot($0).startTime == start }
+    }
+}
+
+/// The live processes whose address space maps the file at `path`; nil when one cannot be read.
+/// Matched by device and inode, as /proc/<pid>/maps shows them: its path column is the
+/// resolved one (/run/dpdk/... for /var/run/dpdk/...).
+func processesMapping(_ path: String) -> [Int32]? {
+    guard let serverStart = ProcessHandle.startTime(of: getpid()) else { return nil }
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    let dev = UInt64(st.st_dev)
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff))
+    let minor = (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff))
+    let device = hex2(major) + ":" + hex2(minor)
+    let inode = String(st.st_ino)
+    guard let proc = opendir("/proc") else { return nil }
+    defer { closedir(proc) }
+    var result: [Int32] = []
+    while let e = readdir(proc) {
+        let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard let pid = Int32(name) else { continue }
+        guard let f = fopen("/proc/\(pid)/maps", "r") else {
+            if errno == ENOENT || errno == ESRCH { continue } // gone
+            // A process more privileged than this one (the container's init, say) cannot be
+            // read. One that was running before this server started cannot be a process of
+            // its group (no secondary attaches without its primary), unless it has exec'd a
+            // DPDK program since: a case this check accepts as too contrived to stop for.
+            if errno == EACCES, let start = ProcessHandle.startTime(of: pid), start < serverStart { continue }
+            return nil
+        }
+        defer { fclose(f) }
+        var line: UnsafeMutablePointer<CChar>?
+        var cap = 0
+        defer { free(line) }
+        while getline(&line, &cap, f) > 0, let line {
+            // address perms offset dev inode [path]
+            let fields = String(cString: line).split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            if fields.count >= 5, fields[4] == inode, fields[3] == device {
+                result.append(pid)
+                break
+            }
+        }
+    }
+    return result
+}
+
+/// Two or more lower-case hex digits, as /proc/<pid>/maps prints a device number.
+private func hex2(_ v: UInt64) -> String {
+    let h = String(v, radix: 16)
+    return h.count < 2 ? "0" + h : h
+}
+
+/// /proc/<pid>/comm, for a log line.
+func commandName(_ pid: Int32) -> String {
+    guard let f = fopen("/proc/\(pid)/comm", "r") else { return "?" }
+    defer { fclose(f) }
+    var buf = [CChar](repeating: 0, count: 64)
+    guard fgets(&buf, 64, f) != nil else { return "?" }
+    return String(decoding: buf.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
