@@ -10,7 +10,7 @@
 // The server takes such a dead read lock back when, and only when, it can prove that nobody
 // alive holds one (docs/reliability.md, "Kills during start-up"):
 //  1. It holds the client start-up gate (StartupGate in mp_client), so no Swift client is
-//     inside rte_eal_init or between it and its claim in the registry.
+//     inside rte_eal_init (one past it but not yet registered is an unknown process in 2).
 //  2. It reads the lock word, then lists every live process that maps the group's shared
 //     config (/proc/<pid>/maps): a process can change the word only through that mapping. Each
 //     one must be this server or a Swift client that has claimed a registry slot (so is past
@@ -33,8 +33,8 @@ struct EALLockRepair: @unchecked Sendable {
     static let rteMagic: UInt32 = 19_820_526
     /// rte_rwlock_t's bits: a writer waits (1), a writer holds it (2), each reader adds 4.
     static let wait: Int32 = 1, write: Int32 = 2, reader: Int32 = 4
-    /// The file a Swift client holds locked from before rte_eal_init until it has claimed its
-    /// id (mp_client's StartupGate): same name on both sides.
+    /// The file a Swift client holds locked from just before rte_eal_init until it returns
+    /// (mp_client's StartupGate): same name on both sides.
     static let gateName = "mp_client_startup.lock"
 
     let base: UnsafeMutableRawPointer
