@@ -101,15 +101,18 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
     @inlinable static var ipv4BE: UInt16 { UInt16(0x0800).bigEndian }
     @inlinable static var ipv6BE: UInt16 { UInt16(0x86DD).bigEndian }
 
-    /// Exchanges the 6-byte destination and source MAC addresses at `p` (12 bytes): two loads,
-    /// two stores.
+    /// Exchanges the 6-byte destination and source MAC addresses at `p` (bytes 0..11, nothing
+    /// beyond): two overlapping 8-byte loads (bytes 0..7 and 4..11), two funnel shifts (`shld`)
+    /// and two overlapping stores, 7 instructions. testpmd's x86 engine uses one 16-byte load, a
+    /// `pshufb` and a store, but SSSE3 is not baseline x86-64 and the package passes no `-march`
+    /// (Package.swift), so a `SIMD16<UInt8>` swizzle here compiles to four SSE2 word shuffles; it
+    /// would also read and write bytes 12..15, past the end of a 12- to 15-byte frame.
     @inlinable @inline(__always) static func swapMACs(_ p: UnsafeMutableRawPointer) {
-        let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) // bytes 0..7
-        let v = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) // 8..11
-        let dst = w & 0xFFFF_FFFF_FFFF
-        let src = (w >> 48) | (v << 16)
-        p.storeBytes(of: (src | (dst << 48)).littleEndian, as: UInt64.self)
-        p.storeBytes(of: UInt32(truncatingIfNeeded: dst >> 16).littleEndian, toByteOffset: 8, as: UInt32.self)
+        let a = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) // dst0..5, src0..1
+        let b = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt64.self)) // dst4..5, src0..5
+        // Both loads come before either store, so the stores' overlap (bytes 4..7) is harmless.
+        p.storeBytes(of: ((b >> 48) | (a << 16)).littleEndian, toByteOffset: 4, as: UInt64.self) // src4..5, dst0..5
+        p.storeBytes(of: ((b >> 16) | (a << 48)).littleEndian, as: UInt64.self) // src0..5, dst0..1
     }
 
     /// Exchanges two non-overlapping values of type `T`, at any alignment.
@@ -130,12 +133,19 @@ extension MbufBurst {
         guard E.rewritesPackets else { return }
         var i = head
         let stop = end
-        while i < stop {
-            if i &+ 1 < stop { rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 1].unsafelyUnwrapped)) }
+        guard i < stop else { return }
+        // The last packet is peeled off, so the loop needs no per-packet "is there a next one"
+        // test besides its own condition.
+        let last = stop &- 1
+        while i < last {
+            rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 1].unsafelyUnwrapped))
             var mbuf = Mbuf(owning: slots[i].unsafelyUnwrapped)
             E.rewrite(&mbuf)
             _ = mbuf.release()
             i &+= 1
         }
+        var mbuf = Mbuf(owning: slots[last].unsafelyUnwrapped)
+        E.rewrite(&mbuf)
+        _ = mbuf.release()
     }
 }
