@@ -126,25 +126,39 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
 
 extension MbufBurst {
     /// Rewrites every held mbuf with engine `E`, in order; the burst keeps them all. Nothing
-    /// runs for an engine that does not rewrite (`io`). Like testpmd's engines, it prefetches
-    /// the next packet's data while rewriting this one.
+    /// runs for an engine that does not rewrite (`io`). As testpmd's x86 engines do
+    /// (`macswap_sse.h`), it goes four packets at a time, prefetching the next four packets'
+    /// data (`rte_prefetch0`) before rewriting these four: a quarter of the loop's own
+    /// instructions per packet, and the data of a real NIC's packets four rewrites ahead. The
+    /// last 0-3 packets go one at a time, each prefetching the next.
     @inlinable @inline(__always)
     public mutating func rewrite<E: ForwardingEngine>(with engine: E.Type) {
         guard E.rewritesPackets else { return }
         var i = head
         let stop = end
-        guard i < stop else { return }
-        // The last packet is peeled off, so the loop needs no per-packet "is there a next one"
-        // test besides its own condition.
-        let last = stop &- 1
-        while i < last {
-            rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 1].unsafelyUnwrapped))
-            var mbuf = Mbuf(owning: slots[i].unsafelyUnwrapped)
-            E.rewrite(&mbuf)
-            _ = mbuf.release()
+        while stop &- i >= 4 {
+            if stop &- i >= 8 {
+                rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 4].unsafelyUnwrapped))
+                rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 5].unsafelyUnwrapped))
+                rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 6].unsafelyUnwrapped))
+                rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 7].unsafelyUnwrapped))
+            }
+            rewriteOne(at: i, with: engine)
+            rewriteOne(at: i &+ 1, with: engine)
+            rewriteOne(at: i &+ 2, with: engine)
+            rewriteOne(at: i &+ 3, with: engine)
+            i &+= 4
+        }
+        while i < stop {
+            if i &+ 1 < stop { rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 1].unsafelyUnwrapped)) }
+            rewriteOne(at: i, with: engine)
             i &+= 1
         }
-        var mbuf = Mbuf(owning: slots[last].unsafelyUnwrapped)
+    }
+
+    @inlinable @inline(__always)
+    func rewriteOne<E: ForwardingEngine>(at i: Int, with engine: E.Type) {
+        var mbuf = Mbuf(owning: slots[i].unsafelyUnwrapped)
         E.rewrite(&mbuf)
         _ = mbuf.release()
     }
