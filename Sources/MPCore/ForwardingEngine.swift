@@ -102,17 +102,21 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
     @inlinable static var ipv6BE: UInt16 { UInt16(0x86DD).bigEndian }
 
     /// Exchanges the 6-byte destination and source MAC addresses at `p` (bytes 0..11, nothing
-    /// beyond): two overlapping 8-byte loads (bytes 0..7 and 4..11), two funnel shifts (`shld`)
-    /// and two overlapping stores, 7 instructions. testpmd's x86 engine uses one 16-byte load, a
-    /// `pshufb` and a store, but SSSE3 is not baseline x86-64 and the package passes no `-march`
-    /// (Package.swift), so a `SIMD16<UInt8>` swizzle here compiles to four SSE2 word shuffles; it
-    /// would also read and write bytes 12..15, past the end of a 12- to 15-byte frame.
+    /// beyond): two loads, two stores, 9 instructions. Each load covers exactly what one store
+    /// wrote, so when net_null hands the same buffer back a few bursts later its loads are
+    /// forwarded from the stores (two overlapping 8-byte loads at 0 and 4 and two funnel shifts
+    /// would be 7 instructions, but the load at 4 straddles both stores, a store-forwarding
+    /// stall). testpmd's x86 engine uses one 16-byte load, a `pshufb` and one store; SSSE3 is
+    /// not baseline x86-64 and the package passes no `-march` (Package.swift), so a
+    /// `SIMD16<UInt8>` swizzle compiles to four SSE2 word shuffles here, and it would read and
+    /// write bytes 12..15, past the end of a 12- to 15-byte frame.
     @inlinable @inline(__always) static func swapMACs(_ p: UnsafeMutableRawPointer) {
-        let a = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) // dst0..5, src0..1
-        let b = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt64.self)) // dst4..5, src0..5
-        // Both loads come before either store, so the stores' overlap (bytes 4..7) is harmless.
-        p.storeBytes(of: ((b >> 48) | (a << 16)).littleEndian, toByteOffset: 4, as: UInt64.self) // src4..5, dst0..5
-        p.storeBytes(of: ((b >> 16) | (a << 48)).littleEndian, as: UInt64.self) // src0..5, dst0..1
+        let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) // bytes 0..7
+        let v = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) // 8..11
+        let dst = w & 0xFFFF_FFFF_FFFF
+        let src = (w >> 48) | (v << 16)
+        p.storeBytes(of: (src | (dst << 48)).littleEndian, as: UInt64.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: dst >> 16).littleEndian, toByteOffset: 8, as: UInt32.self)
     }
 
     /// Exchanges two non-overlapping values of type `T`, at any alignment.
@@ -134,6 +138,8 @@ extension MbufBurst {
     @inlinable @inline(__always)
     public mutating func rewrite<E: ForwardingEngine>(with engine: E.Type) {
         guard E.rewritesPackets else { return }
+        // In a local: otherwise the packet stores make the compiler reload it from the burst.
+        let slots = slots
         var i = head
         let stop = end
         while stop &- i >= 4 {
@@ -143,22 +149,22 @@ extension MbufBurst {
                 rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 6].unsafelyUnwrapped))
                 rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 7].unsafelyUnwrapped))
             }
-            rewriteOne(at: i, with: engine)
-            rewriteOne(at: i &+ 1, with: engine)
-            rewriteOne(at: i &+ 2, with: engine)
-            rewriteOne(at: i &+ 3, with: engine)
+            Self.rewriteOne(slots[i], with: engine)
+            Self.rewriteOne(slots[i &+ 1], with: engine)
+            Self.rewriteOne(slots[i &+ 2], with: engine)
+            Self.rewriteOne(slots[i &+ 3], with: engine)
             i &+= 4
         }
         while i < stop {
             if i &+ 1 < stop { rte_prefetch0(cdpdk_mbuf_data(slots[i &+ 1].unsafelyUnwrapped)) }
-            rewriteOne(at: i, with: engine)
+            Self.rewriteOne(slots[i], with: engine)
             i &+= 1
         }
     }
 
     @inlinable @inline(__always)
-    func rewriteOne<E: ForwardingEngine>(at i: Int, with engine: E.Type) {
-        var mbuf = Mbuf(owning: slots[i].unsafelyUnwrapped)
+    static func rewriteOne<E: ForwardingEngine>(_ slot: OpaquePointer?, with engine: E.Type) {
+        var mbuf = Mbuf(owning: slot.unsafelyUnwrapped)
         E.rewrite(&mbuf)
         _ = mbuf.release()
     }
