@@ -105,8 +105,8 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
     /// beyond): two loads, two stores, 9 instructions. Each load covers exactly what one store
     /// wrote, so when net_null hands the same buffer back a few bursts later its loads are
     /// forwarded from the stores (two overlapping 8-byte loads at 0 and 4 and two funnel shifts
-    /// would be 7 instructions, but the load at 4 straddles both stores, a store-forwarding
-    /// stall). testpmd's x86 engine uses one 16-byte load, a `pshufb` and one store; SSSE3 is
+    /// would be 7 instructions, but the load of bytes 4..11 is covered by neither earlier store
+    /// alone, a store-forwarding stall). testpmd's x86 engine uses one 16-byte load, a `pshufb` and one store; SSSE3 is
     /// not baseline x86-64 and the package passes no `-march` (Package.swift), so a
     /// `SIMD16<UInt8>` swizzle compiles to four SSE2 word shuffles here, and it would read and
     /// write bytes 12..15, past the end of a 12- to 15-byte frame.
