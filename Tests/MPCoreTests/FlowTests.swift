@@ -59,6 +59,27 @@ import Testing
         #expect(pool.inUseCount == 0)
     }
 
+    /// One burst of 13 packets: the rewrite loop's groups of four (with the prefetch of the next
+    /// four) and its one-at-a-time tail, with frames of 10 to 17 bytes around the 12 bytes of
+    /// the two MAC addresses: bytes 0..11 swapped, the rest kept, frames under 12 bytes unchanged.
+    @Test func enginesRewriteWholeBurstsAndShortFrames() throws {
+        let pool = try PacketPool.create(name: TestEAL.uniqueName("ENB"), count: 63, cacheSize: 0)
+        let full = Self.frame(v6: false, src: 1, dst: 2, sport: 1000, dport: 80, tags: [])
+        let frames = (10...17).map { Array(full[0..<$0]) } + [full, full, Array(full[0..<14]), full, Array(full[0..<11])]
+        func macSwapped(_ f: [UInt8]) -> [UInt8] { f.count < 12 ? f : Array(f[6..<12]) + Array(f[0..<6]) + Array(f[12...]) }
+        func burstRewritten<E: ForwardingEngine>(_ engine: E.Type) throws -> [[UInt8]] {
+            var burst = MbufBurst(capacity: frames.count)
+            for f in frames { burst.append(try pool.allocate(copying: f)) }
+            burst.rewrite(with: engine)
+            return frames.indices.map { _ in burst.popFirst()!.bytes }
+        }
+        #expect(try burstRewritten(MacSwapEngine.self) == frames.map(macSwapped))
+        #expect(try burstRewritten(FiveTupleSwapEngine.self) == frames.map { try rewritten($0, FiveTupleSwapEngine.self, pool: pool) })
+        #expect(try burstRewritten(FiveTupleSwapEngine.self)[8]
+                == Self.frame(v6: false, src: 2, dst: 1, sport: 80, dport: 1000, tags: [], macs: (Self.macA, Self.macB)))
+        #expect(pool.inUseCount == 0)
+    }
+
     // MARK: flow hash
 
     func hash(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { FlowHash.symmetric($0.baseAddress!, length: $0.count) } }
