@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import sys
 import time
@@ -52,9 +51,9 @@ def null_window(bench, p, started, seconds, counter="opackets"):
     p.wait_for(started)
     time.sleep(1.0)
     ca = cpu_times(p.p.pid)
-    a, ta = port_counter(pre, counter)
+    a, ta = benchmod.port_counter(pre, counter)
     time.sleep(seconds)
-    b, tb = port_counter(pre, counter)
+    b, tb = benchmod.port_counter(pre, counter)
     cb = cpu_times(p.p.pid)
     p.stop()
     wall = (b - a) / (tb - ta) / 1e6
@@ -84,21 +83,6 @@ def cpu_times(pid):
         except (OSError, ValueError, IndexError):
             pass
     return times
-
-
-def port_counter(prefix, counter):
-    """The sum over ports 0 and 1 of an ethdev counter (`opackets`, `ipackets`) and when it was
-    read, through the primary's telemetry socket (answered in about a millisecond)."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
-        sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
-        sock.recv(4096)  # greeting
-        t0 = time.monotonic()
-        total = 0
-        for port in (0, 1):
-            sock.send(f"/ethdev/stats,{port}".encode())
-            total += json.loads(sock.recv(65536))["/ethdev/stats"][counter]
-        t1 = time.monotonic()
-    return total, (t0 + t1) / 2
 
 
 def sym_ours(bench, mode, seconds):

@@ -49,6 +49,23 @@ def log(msg):
     print(msg, flush=True)
 
 
+
+def port_counter(prefix, counter):
+    """The sum over ports 0 and 1 of an ethdev counter (`opackets`, `ipackets`) and when it was
+    read, through the primary's telemetry socket (`/ethdev/stats,N`, answered by its telemetry
+    thread in about a millisecond), as scripts/bench-client-server.sh reads them."""
+    import socket
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
+        sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
+        sock.recv(4096)  # greeting
+        t0 = time.monotonic()
+        total = 0
+        for port in (0, 1):
+            sock.send(f"/ethdev/stats,{port}".encode())
+            total += json.loads(sock.recv(65536))["/ethdev/stats"][counter]
+        t1 = time.monotonic()
+    return total, (t0 + t1) / 2
+
 class Proc:
     """A started process: merged output collected line by line with arrival times."""
 
@@ -320,28 +337,12 @@ class Bench:
         if traffic:
             return self.traffic()
         time.sleep(1.0)
-        a, ta = self.port_tx(pre)
+        a, ta = port_counter(pre, "opackets")
         time.sleep(self.seconds)
-        b, tb = self.port_tx(pre)
+        b, tb = port_counter(pre, "opackets")
         for p in reversed(self.procs):
             p.stop(signal.SIGTERM)
         return (b - a) / (tb - ta) / 1e6
-
-    def port_tx(self, prefix):
-        """Sum of the ports' TX packet counters and when they were read, through the server's
-        telemetry socket (`/ethdev/stats,N`, answered by the primary's telemetry thread in about
-        a millisecond), as scripts/bench-client-server.sh reads them."""
-        import socket
-        with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as sock:
-            sock.connect(f"/var/run/dpdk/{prefix}/dpdk_telemetry.v2")
-            sock.recv(4096)  # greeting
-            t0 = time.monotonic()
-            total = 0
-            for port in (0, 1):
-                sock.send(f"/ethdev/stats,{port}".encode())
-                total += json.loads(sock.recv(65536))["/ethdev/stats"]["opackets"]
-            t1 = time.monotonic()
-        return total, (t0 + t1) / 2
 
     def figure(self, scenario, impl):
         """Runs one scenario with one implementation; returns its figure."""
