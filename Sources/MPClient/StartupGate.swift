@@ -15,10 +15,6 @@ struct StartupGate {
 
     /// How long a client waits for the gate and for the lock to be free before it gives up.
     static let timeoutMilliseconds = 5_000
-    static let gateName = "mp_client_startup.lock"
-    /// DPDK 22.11's `struct rte_mem_config`: magic at 0, mlock at 16, memory_hotplug_lock at 32
-    /// (the server proves the offset at its start; see EALLockRepair).
-    static let rteMagic: UInt32 = 19_820_526
 
     /// Waits until no other Swift client is starting and the memory hotplug lock is free, and
     /// takes the gate.
@@ -28,28 +24,33 @@ struct StartupGate {
     static func enter(ealArguments args: [String]) throws(InitError) -> StartupGate? {
         let eal = args.prefix { $0 != "--" }
         if eal.contains("--in-memory") || eal.contains("--no-shconf") { return nil }
-        let dir = runtimeDir(prefix: option("--file-prefix", in: Array(eal)) ?? "rte")
+        let dir = EAL.runtimeDirectory(arguments: args)
         // Read with pread, not through a mapping: the server takes a dead read lock back only
         // while no process it cannot vouch for maps the config, and this one is not yet a client.
         let config = open(dir + "/config", O_RDONLY | O_CLOEXEC)
         guard config >= 0 else { return nil }
         defer { close(config) }
         func words() -> (magic: UInt32, memzone: Int32, hotplug: Int32)? {
-            var head = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
+            typealias W = EALConfigWords
+            var head = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0)) // 40 bytes, past the hotplug lock
             let n = withUnsafeMutableBytes(of: &head) { pread(config, $0.baseAddress, $0.count, 0) }
             guard n == MemoryLayout.size(ofValue: head) else { return nil }
-            return (head.0, head.4, head.8)
+            return withUnsafeBytes(of: &head) {
+                ($0.load(fromByteOffset: W.magicOffset, as: UInt32.self),
+                 $0.load(fromByteOffset: W.memzoneLockOffset, as: Int32.self),
+                 $0.load(fromByteOffset: W.hotplugLockOffset, as: Int32.self))
+            }
         }
-        let fd = open(dir + "/" + gateName, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(dir + "/" + EALConfigWords.startupGateName, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         let deadline = monotonicMilliseconds() + timeoutMilliseconds
         var hotplug: Int32 = 0
         while true {
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {
                 // Only a primary that finished its start-up has a magic; before that the words mean nothing.
-                guard let w = words(), w.magic == rteMagic else { return StartupGate(fd: fd) }
+                guard let w = words(), w.magic == EALConfigWords.magic else { return StartupGate(fd: fd) }
                 hotplug = w.hotplug
-                if w.hotplug == 0 && w.memzone & 3 == 0 { return StartupGate(fd: fd) }
+                if w.hotplug == 0 && w.memzone & (EALConfigWords.wait | EALConfigWords.write) == 0 { return StartupGate(fd: fd) }
                 flock(fd, LOCK_UN) // let the server repair it
             }
             guard monotonicMilliseconds() < deadline, !Shutdown.requested else {
@@ -63,29 +64,5 @@ struct StartupGate {
     /// Lets the next client start.
     func leave() {
         close(fd)
-    }
-
-    /// The EAL's runtime dir for `prefix` (eal_get_runtime_dir: /var/run/dpdk for root,
-    /// $XDG_RUNTIME_DIR/dpdk or /tmp/dpdk otherwise).
-    static func runtimeDir(prefix: String) -> String {
-        if getuid() == 0 { return "/var/run/dpdk/" + prefix }
-        let base = getenv("XDG_RUNTIME_DIR").map { String(cString: $0) } ?? "/tmp"
-        return base + "/dpdk/" + prefix
-    }
-
-    /// `--name=value` or `--name value`, the last one given.
-    static func option(_ name: String, in args: [String]) -> String? {
-        var value: String?
-        var i = 0
-        while i < args.count {
-            if args[i].hasPrefix(name + "=") {
-                value = String(args[i].dropFirst(name.count + 1))
-            } else if args[i] == name, i + 1 < args.count {
-                value = args[i + 1]
-                i += 1
-            }
-            i += 1
-        }
-        return value
     }
 }

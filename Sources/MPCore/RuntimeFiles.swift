@@ -83,3 +83,17 @@ struct RuntimeFiles: Sendable {
         return names
     }
 }
+
+extension EAL {
+    /// The runtime dir the EAL uses for these arguments (`eal_get_runtime_dir`), known before
+    /// `rte_eal_init`: `/var/run/dpdk/<prefix>` for root, else `$XDG_RUNTIME_DIR/dpdk/<prefix>`
+    /// or `/tmp/dpdk/<prefix>`; the prefix is `--file-prefix`'s, `rte` by default. For what a
+    /// process must do in the group's directory before it joins (mp_client's start-up gate).
+    /// - Parameter arguments: the whole command line; only the EAL part (before `--`) is read.
+    public static func runtimeDirectory(arguments: [String]) -> String {
+        let prefix = RuntimeFiles.option("--file-prefix", in: arguments) ?? "rte"
+        if getuid() == 0 { return "/var/run/dpdk/" + prefix }
+        let base = getenv("XDG_RUNTIME_DIR").map { String(cString: $0) } ?? "/tmp"
+        return base + "/dpdk/" + prefix
+    }
+}

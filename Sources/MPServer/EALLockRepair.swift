@@ -25,17 +25,10 @@ import CDPDK
 import Glibc
 import MPCore
 
-/// The lock words at the head of the group's `struct rte_mem_config` (DPDK 22.11,
-/// lib/eal/common/eal_memcfg.h: magic, version, nchannel, nrank, then the rwlocks mlock, qlock,
-/// mplock, the spinlock tlock, and memory_hotplug_lock, each 32 bits).
+/// Watches and repairs the lock words at the head of the group's `struct rte_mem_config`
+/// (their layout: `EALConfigWords`).
 struct EALLockRepair: @unchecked Sendable {
-    static let magicOffset = 0, versionOffset = 4, memzoneLockOffset = 16, hotplugLockOffset = 32
-    static let rteMagic: UInt32 = 19_820_526
-    /// rte_rwlock_t's bits: a writer waits (1), a writer holds it (2), each reader adds 4.
-    static let wait: Int32 = 1, write: Int32 = 2, reader: Int32 = 4
-    /// The file a Swift client holds locked from just before rte_eal_init until it returns
-    /// (mp_client's StartupGate): same name on both sides.
-    static let gateName = "mp_client_startup.lock"
+    typealias Words = EALConfigWords
 
     let base: UnsafeMutableRawPointer
     let configPath: String
@@ -47,7 +40,7 @@ struct EALLockRepair: @unchecked Sendable {
     init?() {
         let dir = String(cString: rte_eal_get_runtime_dir())
         configPath = dir + "/config"
-        gatePath = dir + "/" + Self.gateName
+        gatePath = dir + "/" + Words.startupGateName
         let fd = open(configPath, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
             serverLog("EAL lock repair off: cannot open \(configPath)", level: .warning)
@@ -61,8 +54,8 @@ struct EALLockRepair: @unchecked Sendable {
             return nil
         }
         base = p
-        guard p.load(fromByteOffset: Self.magicOffset, as: UInt32.self) == Self.rteMagic,
-              p.load(fromByteOffset: Self.versionOffset, as: UInt32.self) == cdpdk_rte_version() else {
+        guard p.load(fromByteOffset: Words.magicOffset, as: UInt32.self) == Words.magic,
+              p.load(fromByteOffset: Words.versionOffset, as: UInt32.self) == cdpdk_rte_version() else {
             serverLog("EAL lock repair off: \(configPath) is not a DPDK 22.11 memory config this build knows", level: .warning)
             munmap(p, 4096)
             return nil
@@ -71,15 +64,15 @@ struct EALLockRepair: @unchecked Sendable {
         // back after. Retried: another process may take it at the same instant.
         var proven = false
         for _ in 0..<100 where !proven {
-            let before = word(Self.hotplugLockOffset)
+            let before = word(Words.hotplugLockOffset)
             rte_mcfg_mem_read_lock()
-            let held = word(Self.hotplugLockOffset)
+            let held = word(Words.hotplugLockOffset)
             rte_mcfg_mem_read_unlock()
-            let after = word(Self.hotplugLockOffset)
-            proven = held == before &+ Self.reader && after == before
+            let after = word(Words.hotplugLockOffset)
+            proven = held == before &+ Words.reader && after == before
         }
         guard proven else {
-            serverLog("EAL lock repair off: the memory hotplug lock is not at offset \(Self.hotplugLockOffset) of \(configPath)", level: .warning)
+            serverLog("EAL lock repair off: the memory hotplug lock is not at offset \(Words.hotplugLockOffset) of \(configPath)", level: .warning)
             munmap(p, 4096)
             return nil
         }
@@ -105,16 +98,16 @@ struct EALLockRepair: @unchecked Sendable {
 
     /// One look, from the client monitor every 100 ms.
     func check(_ state: inout State, registry: ClientRegistry, clients: Int, now: UInt64) {
-        let v = word(Self.hotplugLockOffset)
+        let v = word(Words.hotplugLockOffset)
         reportLongWrites(&state, hotplug: v, now: now)
         if v >> 2 == 0 {
             state.readerChecks = 0
             // Only "a writer waits" and no writer ever came for 300 ms: left by a writer killed
             // while it waited. The bit only makes new readers wait; a live writer that waits
             // sets it again, so clearing it can delay a writer, never break the lock.
-            if v == Self.wait {
+            if v == Words.wait {
                 state.waitChecks += 1
-                if state.waitChecks >= 3, cdpdk_lockword_cas(lockWord(Self.hotplugLockOffset), v, 0) {
+                if state.waitChecks >= 3, cdpdk_lockword_cas(lockWord(Words.hotplugLockOffset), v, 0) {
                     serverLog("EAL memory hotplug lock: cleared the waiting-writer mark of a writer that died while it waited", level: .warning)
                     state.waitChecks = 0
                 }
@@ -130,7 +123,7 @@ struct EALLockRepair: @unchecked Sendable {
         guard gate >= 0 else { return }
         defer { close(gate) } // also unlocks it
         guard flock(gate, LOCK_EX | LOCK_NB) == 0 else { return } // a client is starting: later
-        let observed = word(Self.hotplugLockOffset)
+        let observed = word(Words.hotplugLockOffset)
         guard observed >> 2 > 0 else { return }
         guard let mappers = processesMapping(configPath) else { return }
         let me = getpid()
@@ -141,7 +134,7 @@ struct EALLockRepair: @unchecked Sendable {
             return
         }
         let readers = observed >> 2
-        if cdpdk_lockword_cas(lockWord(Self.hotplugLockOffset), observed, observed & (Self.wait | Self.write)) {
+        if cdpdk_lockword_cas(lockWord(Words.hotplugLockOffset), observed, observed & (Words.wait | Words.write)) {
             state.repaired += Int(readers)
             state.readerChecks = 0
             serverLog("EAL memory hotplug lock: took back \(readers) read lock(s) left by dead processes (lock word \(observed) -> \(observed & 3)); \(state.repaired) so far", level: .warning)
@@ -156,7 +149,7 @@ struct EALLockRepair: @unchecked Sendable {
     /// half changed, so it is reported, never released.
     private func reportLongWrites(_ state: inout State, hotplug: Int32, now: UInt64) {
         func watch(_ value: Int32, since: inout UInt64?, reported: inout Bool, name: String) {
-            guard value & Self.write != 0 else { since = nil; reported = false; return }
+            guard value & Words.write != 0 else { since = nil; reported = false; return }
             let start = since ?? now
             since = start
             if !reported && now &- start > 2_000_000_000 {
@@ -165,7 +158,7 @@ struct EALLockRepair: @unchecked Sendable {
             }
         }
         watch(hotplug, since: &state.writeHeldSince, reported: &state.writeReported, name: "memory hotplug lock")
-        watch(word(Self.memzoneLockOffset), since: &state.memzoneWriteSince, reported: &state.memzoneReported, name: "memzone lock")
+        watch(word(Words.memzoneLockOffset), since: &state.memzoneWriteSince, reported: &state.memzoneReported, name: "memzone lock")
     }
 
     /// Whether `pid` is the process that claimed one of the registry's slots (so it has
