@@ -51,7 +51,7 @@ struct Forwarder {
     func run<D: Distribution & ~Copyable>(_ distribution: consuming D) {
         let ports = self.ports, rings = self.rings, returnRings = self.returnRings, portRx = self.portRx
         let clientRx = clients.rx, clientRxDrop = clients.rxDrop, undelivered = clients.undelivered
-        let board = self.board, mark = self.mark
+        let board = self.board, mark = self.mark, marking = registry.clientsReturn
         let numPorts = ports.count, numClients = rings.count, rxQueues = self.rxQueues
         // Received packets (`buf[PACKET_READ_SIZE]`), one buffer per client (`cl_rx_buf`), and
         // packets given back, allocated once. All are empty whenever the loop checks for shutdown
@@ -78,11 +78,16 @@ struct Forwarder {
                     undelivered.add(UInt64(truncatingIfNeeded: received.free()))
                 } else {
                     // process_packets: each packet to its client, marked with the client's
-                    // owner mark...
+                    // owner mark when clients give packets back (--reclaim; without it every
+                    // mark is 0 and stays 0, so the loop leaves the mbufs' dynamic field alone)...
                     // (`c` is a live client: below numClients, and below 16.)
-                    distribution.distribute(&received) { c, mbuf in
-                        mbuf[mark] = plan.marks[c & 15]
-                        perClient[unchecked: c].append(mbuf)
+                    if marking {
+                        distribution.distribute(&received) { c, mbuf in
+                            mbuf[mark] = plan.marks[c & 15]
+                            perClient[unchecked: c].append(mbuf)
+                        }
+                    } else {
+                        distribution.distribute(&received) { c, mbuf in perClient[unchecked: c].append(mbuf) }
                     }
                     // ...then flush_rx_queue for each: all of a client's packets into its ring,
                     // or (round-robin) into the next live client's with room, or dropped.
