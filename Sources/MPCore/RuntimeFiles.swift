@@ -85,6 +85,22 @@ struct RuntimeFiles: Sendable {
 }
 
 extension EAL {
+    /// This process's runtime dir (`rte_eal_get_runtime_dir`), where the group keeps its shared
+    /// config and sockets. Valid once the EAL is up.
+    public static var runtimeDirectory: String { String(cString: rte_eal_get_runtime_dir()) }
+
+    /// The DPDK version this program was built against (`RTE_VERSION`, as the EAL records it in
+    /// the group's shared config).
+    public static var versionCode: UInt32 { cdpdk_rte_version() }
+
+    /// Runs `body` holding the EAL's memory hotplug lock for reading (`rte_mcfg_mem_read_lock`):
+    /// no process of the group can add or remove memory meanwhile. Keep `body` short.
+    public static func withMemoryHotplugReadLock<R>(_ body: () throws -> R) rethrows -> R {
+        rte_mcfg_mem_read_lock()
+        defer { rte_mcfg_mem_read_unlock() }
+        return try body()
+    }
+
     /// The runtime dir the EAL uses for these arguments (`eal_get_runtime_dir`), known before
     /// `rte_eal_init`: `/var/run/dpdk/<prefix>` for root, else `$XDG_RUNTIME_DIR/dpdk/<prefix>`
     /// or `/tmp/dpdk/<prefix>`; the prefix is `--file-prefix`'s, `rte` by default. For what a

@@ -21,7 +21,6 @@
 //     the value read in 1 to the same value without readers takes exactly those back; if the
 //     word moved in between, nothing is changed and the check runs again later.
 import ClientServerShared
-import CDPDK
 import Glibc
 import MPCore
 
@@ -38,7 +37,7 @@ struct EALLockRepair: @unchecked Sendable {
     /// it: the magic and version fields, then this process's own read lock seen in the word.
     /// - Returns: nil (and a warning) when any check fails: the server then only reports.
     init?() {
-        let dir = String(cString: rte_eal_get_runtime_dir())
+        let dir = EAL.runtimeDirectory
         configPath = dir + "/config"
         gatePath = dir + "/" + Words.startupGateName
         let fd = open(configPath, O_RDWR | O_CLOEXEC)
@@ -55,7 +54,7 @@ struct EALLockRepair: @unchecked Sendable {
         }
         base = p
         guard p.load(fromByteOffset: Words.magicOffset, as: UInt32.self) == Words.magic,
-              p.load(fromByteOffset: Words.versionOffset, as: UInt32.self) == cdpdk_rte_version() else {
+              p.load(fromByteOffset: Words.versionOffset, as: UInt32.self) == EAL.versionCode else {
             serverLog("EAL lock repair off: \(configPath) is not a DPDK 22.11 memory config this build knows", level: .warning)
             munmap(p, 4096)
             return nil
@@ -65,9 +64,7 @@ struct EALLockRepair: @unchecked Sendable {
         var proven = false
         for _ in 0..<100 where !proven {
             let before = word(Words.hotplugLockOffset)
-            rte_mcfg_mem_read_lock()
-            let held = word(Words.hotplugLockOffset)
-            rte_mcfg_mem_read_unlock()
+            let held = EAL.withMemoryHotplugReadLock { word(Words.hotplugLockOffset) }
             let after = word(Words.hotplugLockOffset)
             proven = held == before &+ Words.reader && after == before
         }
@@ -79,7 +76,7 @@ struct EALLockRepair: @unchecked Sendable {
     }
 
     func word(_ offset: Int) -> Int32 {
-        cdpdk_lockword_load(base.advanced(by: offset).assumingMemoryBound(to: Int32.self))
+        lockWord(offset).load()
     }
 
     /// What `check` remembers between calls.
@@ -107,7 +104,7 @@ struct EALLockRepair: @unchecked Sendable {
             // sets it again, so clearing it can delay a writer, never break the lock.
             if v == Words.wait {
                 state.waitChecks += 1
-                if state.waitChecks >= 3, cdpdk_lockword_cas(lockWord(Words.hotplugLockOffset), v, 0) {
+                if state.waitChecks >= 3, lockWord(Words.hotplugLockOffset).compareExchange(expected: v, desired: 0) {
                     serverLog("EAL memory hotplug lock: cleared the waiting-writer mark of a writer that died while it waited", level: .warning)
                     state.waitChecks = 0
                 }
@@ -134,15 +131,15 @@ struct EALLockRepair: @unchecked Sendable {
             return
         }
         let readers = observed >> 2
-        if cdpdk_lockword_cas(lockWord(Words.hotplugLockOffset), observed, observed & (Words.wait | Words.write)) {
+        if lockWord(Words.hotplugLockOffset).compareExchange(expected: observed, desired: observed & (Words.wait | Words.write)) {
             state.repaired += Int(readers)
             state.readerChecks = 0
             serverLog("EAL memory hotplug lock: took back \(readers) read lock(s) left by dead processes (lock word \(observed) -> \(observed & 3)); \(state.repaired) so far", level: .warning)
         }
     }
 
-    private func lockWord(_ offset: Int) -> UnsafeMutablePointer<Int32> {
-        base.advanced(by: offset).assumingMemoryBound(to: Int32.self)
+    private func lockWord(_ offset: Int) -> SharedInt32 {
+        SharedInt32(unsafeAddress: base.advanced(by: offset).assumingMemoryBound(to: Int32.self))
     }
 
     /// A lock held for writing for seconds: a writer died holding it. The data it guards may be

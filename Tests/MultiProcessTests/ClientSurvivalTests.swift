@@ -72,9 +72,11 @@ extension MultiProcess.ClientServerTests {
             }
             // Nothing locked: a fresh client starts (within startClient's deadline), forwards,
             // and exits cleanly; twice, so that the second start follows a clean exit.
-            for _ in 0..<2 {
+            let traffic = try QueueTraffic(group)
+            for round in 0..<2 {
+                let base = try traffic.sent(queue: 0)
                 let fresh = try await startClient(group, id: 0, lcores: "2@1", binary: clientBinary)
-                try await Task.sleep(for: .milliseconds(300))
+                try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: base, "fresh client \(round) (seed \(seed))")
                 #expect(try await stopClient(fresh, id: 0).tx > 0, "seed \(seed)")
             }
             let stats = try await stopServer(server)
@@ -100,8 +102,10 @@ extension MultiProcess.ClientServerTests {
             config.unmap()
             try await server.waitForLine("read lock taken back", timeout: 3) { $0.contains("took back 1 read lock(s)") }
             #expect(try #require(HotplugLockWord(prefix: group.prefix)).value == 0)
+            let traffic = try QueueTraffic(group)
+            let base = try traffic.sent(queue: 0)
             let client = try await startClient(group, id: 0, lcores: "2@1")
-            try await Task.sleep(for: .milliseconds(200))
+            try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: base, "the client after the repair")
             #expect(try await stopClient(client, id: 0).tx > 0)
             let stats = try await stopServer(server)
             #expect(stats.allMbufsAccountedFor, "mbufs lost:\n\(server.text)")

@@ -281,20 +281,12 @@ static inline void cdpdk_counter_add(volatile uint64_t *c, uint64_t n) { *c += n
 static inline uint64_t cdpdk_counter_read(const volatile uint64_t *c) { return *c; }
 static inline void cdpdk_counter_store(volatile uint64_t *c, uint64_t v) { *c = v; }
 
-/* ---- EAL lock repair (issue 8: clients killed during start-up) ------------------------------
- * mp_server checks the lock words at the head of the group's shared memory config (struct
- * rte_mem_config, private to the EAL; mapped from <runtime dir>/config) for a read lock left by
- * a dead process. Only what Swift cannot do: the version macro, and 32-bit atomics on a word
- * other processes change. See Sources/MPServer/EALLockRepair.swift for the layout and the
- * argument that makes the repair safe. */
+/* ---- the EAL's memory config ------------------------------------------------------------------
+ * For mp_server's repair of a read lock a dead process left (Sources/MPServer/EALLockRepair.swift,
+ * through MPCore's EAL.versionCode and EAL.withMemoryHotplugReadLock): the version macro, and
+ * the public rte_mcfg_mem_read_lock/unlock. */
 #include <rte_version.h>
 #include <rte_eal_memconfig.h>
 static inline uint32_t cdpdk_rte_version(void) { return RTE_VERSION; }
-static inline int32_t cdpdk_lockword_load(const int32_t *w) { return __atomic_load_n(w, __ATOMIC_ACQUIRE); }
-/* Replaces `expected` by `desired` only if the word still holds `expected`. */
-static inline bool cdpdk_lockword_cas(int32_t *w, int32_t expected, int32_t desired)
-{
-    return __atomic_compare_exchange_n(w, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
 
 #endif /* CDPDK_H */
