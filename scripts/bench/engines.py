@@ -43,23 +43,38 @@ TESTPMD_MATCH = ["--mbcache=256", "--total-num-mbufs=65536", "--burst=32"]
 TESTPMD_EAL = ["--mbuf-pool-ops-name=ring_mt_rts"]
 
 
-def null_window(bench, p, started, seconds, counter="opackets"):
-    """A forwarder's rate on the two net_null ports: the ports' TX (or RX) counters read through the
-    telemetry socket at both ends of a window that opens one second after `started` matched.
-    The same reading for ours and testpmd: no start-up, shutdown or printing in the window."""
-    pre = bench.prefixes[-1]
-    p.wait_for(started)
+class Launch:
+    """A forwarder started and not yet measured: its process, file prefix, the output line that
+    says it forwards, and the ports' counter that counts its packets."""
+
+    def __init__(self, p, prefix, started, counter="opackets"):
+        self.p, self.prefix, self.started, self.counter = p, prefix, started, counter
+
+
+def null_window(bench, launches, seconds):
+    """Forwarders' rates on their net_null ports: each one's ports' TX (or RX) counters read
+    through its telemetry socket at both ends of one window that opens one second after every
+    one of them printed its `started` line, per second of its forwarding thread's CPU time (the
+    wall-clock rate beside it). The same reading for ours and testpmd: no start-up, shutdown or
+    printing in the window. Given two launches on one CPU, both are measured over the same
+    window, sharing the CPU's time and whatever else the host does meanwhile."""
+    for l in launches:
+        l.p.wait_for(l.started)
     time.sleep(1.0)
-    ca = cpu_times(p.p.pid)
-    a, ta = benchmod.port_counter(pre, counter)
+    ca = [cpu_times(l.p.p.pid) for l in launches]
+    a = [benchmod.port_counter(l.prefix, l.counter) for l in launches]
     time.sleep(seconds)
-    b, tb = benchmod.port_counter(pre, counter)
-    cb = cpu_times(p.p.pid)
-    p.stop()
-    wall = (b - a) / (tb - ta) / 1e6
-    # The forwarding thread is the one that ran most in the window (it polls without pause).
-    busy = max(cb[t] - ca.get(t, 0) for t in cb) / 1e9
-    return Figure(wall, (b - a) / busy / 1e6, busy / (tb - ta))
+    b = [benchmod.port_counter(l.prefix, l.counter) for l in launches]
+    cb = [cpu_times(l.p.p.pid) for l in launches]
+    for l in launches:
+        l.p.stop()
+    figures = []
+    for i in range(len(launches)):
+        (na, ta), (nb, tb) = a[i], b[i]
+        # The forwarding thread is the one that ran most in the window (it polls without pause).
+        busy = max(cb[i][t] - ca[i].get(t, 0) for t in cb[i]) / 1e9
+        figures.append(Figure((nb - na) / (tb - ta) / 1e6, (nb - na) / busy / 1e6, busy / (tb - ta)))
+    return figures
 
 
 class Figure(float):
@@ -85,38 +100,23 @@ def cpu_times(pid):
     return times
 
 
-def sym_ours(bench, mode, seconds):
+def sym_ours(bench, mode):
     """symmetric_mp, one process, forwarding on lcore 1 (CPU 1)."""
     pre = bench.prefix()
     p = bench.start("swift", "symmetric_mp", ["-l", "1"] + bench.eal(pre) + benchmod.NULL_VDEVS
                     + ["--", "-p", "3", "--num-procs", "1", "--proc-id", "0", "--fwd", mode], label=f"symmetric_mp {mode}")
-    return null_window(bench, p, r"lcore \d+ using queue", seconds)
+    return Launch(p, pre, r"lcore \d+ using queue")
 
 
-def sym_testpmd(bench, mode, seconds):
+def sym_testpmd(bench, mode):
     """dpdk-testpmd, main lcore 0 (CPU 0, printing nothing), forwarding on lcore 1 (CPU 1)."""
     pre = bench.prefix()
     p = bench.start("testpmd", None, ["-l", "0-1"] + bench.eal(pre) + TESTPMD_EAL + benchmod.NULL_VDEVS
                     + ["--", f"--forward-mode={mode}", "--auto-start"] + TESTPMD_MATCH, label=f"testpmd {mode}")
-    return null_window(bench, p, r"packet forwarding - ports=", seconds)
+    return Launch(p, pre, r"packet forwarding - ports=")
 
 
-def scenario_pairs(bench, seconds):
-    """name -> (label a, fn a, label b, fn b): the ratio is a / b."""
-    pairs = {}
-    for mode in ENGINES:
-        pairs[f"sym {mode}"] = ("symmetric_mp", lambda m=mode: done(bench, sym_ours(bench, m, seconds)),
-                                "testpmd", lambda m=mode: done(bench, sym_testpmd(bench, m, seconds)))
-    pairs["cs1 flow"] = (
-        "flow", lambda: done(bench, bench.client_server("swift", 1, benchmod.NULL_VDEVS, server_args=["--distribution", "flow"])),
-        "round-robin", lambda: done(bench, bench.client_server("swift", 1, benchmod.NULL_VDEVS,
-                                                               server_args=["--distribution", "round-robin"])))
-    pairs["server alone flow"] = ("flow", lambda: done(bench, server_alone(bench, "flow", seconds)),
-                                  "round-robin", lambda: done(bench, server_alone(bench, "round-robin", seconds)))
-    return pairs
-
-
-def server_alone(bench, distribution, seconds):
+def server_alone(bench, distribution):
     """mp_server with no client attached: its ring fills and every later packet is dropped, so
     the rate is the server loop's own (receive, pick a client, refused bulk enqueue, free): the
     distribution's cost with nothing downstream to hide it. The ports' RX counters over a window
@@ -126,12 +126,40 @@ def server_alone(bench, distribution, seconds):
     pre = bench.prefix()
     p = bench.start("swift", "mp_server", ["-l", "0"] + bench.eal(pre) + benchmod.NULL_VDEVS
                     + ["--", "-p", "3", "-n", "1", "--distribution", distribution], label=f"mp_server {distribution}")
-    return null_window(bench, p, r"Finished Process Init", seconds, counter="ipackets")
+    return Launch(p, pre, r"Finished Process Init", counter="ipackets")
 
 
-def done(bench, figure):
+def scenario_pairs(bench, seconds):
+    """name -> (label a, launcher a, label b, launcher b): the ratio is a / b. A launcher starts
+    one forwarder and returns its `Launch`; `None` for pairs measured another way (cs1 flow,
+    whose launchers are whole measurements, and which is never run side by side)."""
+    pairs = {}
+    for mode in ENGINES:
+        pairs[f"sym {mode}"] = ("symmetric_mp", lambda m=mode: sym_ours(bench, m),
+                                "testpmd", lambda m=mode: sym_testpmd(bench, m))
+    pairs["cs1 flow"] = (
+        "flow", lambda: bench.client_server("swift", 1, benchmod.NULL_VDEVS, server_args=["--distribution", "flow"]),
+        "round-robin", lambda: bench.client_server("swift", 1, benchmod.NULL_VDEVS,
+                                                   server_args=["--distribution", "round-robin"]))
+    pairs["server alone flow"] = ("flow", lambda: server_alone(bench, "flow"),
+                                  "round-robin", lambda: server_alone(bench, "round-robin"))
+    return pairs
+
+
+def measure_pair(bench, fa, fb, flip, side_by_side, seconds):
+    """One round of a pair: (a, b). Back to back (b first when `flip`), or with `side_by_side`
+    both started (b first when `flip`) and measured over one window on the same CPU."""
+    order = [fb, fa] if flip else [fa, fb]
+    if side_by_side:
+        figures = null_window(bench, [f() for f in order], seconds)
+    else:
+        figures = []
+        for f in order:
+            l = f()
+            figures.append(null_window(bench, [l], seconds)[0] if isinstance(l, Launch) else l)
+            bench.cleanup()
     bench.cleanup()
-    return figure
+    return (figures[1], figures[0]) if flip else (figures[0], figures[1])
 
 
 def malloc_counts(bench, seconds):
@@ -179,6 +207,9 @@ def main():
                          "forwarders keep their CPU against the builds of a shared machine)")
     ap.add_argument("--only", default="", help="run only the scenarios whose name contains this word")
     ap.add_argument("--no-malloc", action="store_true")
+    ap.add_argument("--side-by-side", action="store_true",
+                    help="run the two sides of a pair at the same time on the same CPU and measure "
+                         "them over one window (the host's drift hits both alike); cs1 is skipped")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build/release"))
     ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build/c-samples"))
     ap.add_argument("--malloc-lib", default=os.path.join(ROOT, ".build/bench/libmalloc_count.so"))
@@ -191,17 +222,15 @@ def main():
     if strangers:
         print("WARNING: other DPDK processes are running; figures will be lower and noisier:")
         print("\n".join("  " + s for s in strangers))
-    pairs = {k: v for k, v in scenario_pairs(bench, args.seconds).items() if args.only in k}
+    pairs = {k: v for k, v in scenario_pairs(bench, args.seconds).items()
+             if args.only in k and not (args.side_by_side and k.startswith("cs1"))}
     ratios = {k: [] for k in pairs}
     figures = {k: ([], []) for k in pairs}
     walls = {k: [] for k in pairs}
     try:
         for r in range(args.rounds):
             for name, (la, fa, lb, fb) in pairs.items():
-                if r % 2:
-                    b = fb(); a = fa()
-                else:
-                    a = fa(); b = fb()
+                a, b = measure_pair(bench, fa, fb, r % 2 == 1, args.side_by_side, args.seconds)
                 ratios[name].append(a / b)
                 figures[name][0].append(a)
                 figures[name][1].append(b)
