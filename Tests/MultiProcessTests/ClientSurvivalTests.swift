@@ -14,10 +14,11 @@ extension MultiProcess.ClientServerTests {
         // Release builds: the rates compared here are what a user gets, not a debug build's.
         let serverBinary = try #require(Binaries.release("mp_server"), "build release first: swift build -c release (scripts/test.sh does)")
         let clientBinary = try #require(Binaries.release("mp_client"), "build release first: swift build -c release (scripts/test.sh does)")
+        var before = 0.0, after = 0.0
         try await DPDKGroup.with("cs_chaos") { group in
             let server = try await startServer(group, binary: serverBinary, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1", "--reclaim"])
             let traffic = try QueueTraffic(group)
-            let before = try await rates(group, client: clientBinary, traffic).sorted()[1] // the median of three
+            before = try await rates(group, client: clientBinary, traffic).sorted()[1] // the median of three
             for i in 0..<20 {
                 let base = try traffic.sent(queue: 0)
                 let victim = try RunningProcess(clientBinary,
@@ -35,15 +36,24 @@ extension MultiProcess.ClientServerTests {
             // The machine's rate swings between two levels for seconds at a time (the C samples'
             // too): up to five rounds of three runs, to see what a fresh client can do. A pool
             // or a ring left damaged by the kills would keep every run low.
-            var after = 0.0
             for _ in 0..<5 where after < 0.9 * before {
                 after = max(after, try await rates(group, client: clientBinary, traffic).max()!)
             }
-            #expect(after >= 0.9 * before, "a fresh client forwarded at best \(after) pps after the kills, \(before) (median) before (seed \(seed))")
             let stats = try await stopServer(server)
             #expect(stats.allMbufsAccountedFor, "mbufs lost after 20 kills (seed \(seed)):\n\(server.text)")
             #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop } + stats.undelivered)
             #expect(server.lines.filter { $0.contains("client 0: exited") }.count >= 20, "\(server.text)")
+        }
+        if after >= 0.9 * before { return }
+        // Still slow: the kills damaged something, or the host moved the two vCPUs apart (every
+        // cross-CPU rate here drops about 4x for as long as they stay apart: docs/reliability.md)
+        // and kept them there for the fifteen runs. A control tells the two apart: the same
+        // fresh client under a fresh server that saw no kill, measured right after.
+        try await DPDKGroup.with("cs_chaos_control") { group in
+            let server = try await startServer(group, binary: serverBinary, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1", "--reclaim"])
+            let control = try await rates(group, client: clientBinary, QueueTraffic(group)).sorted()[1]
+            #expect(after >= 0.9 * control, "a fresh client forwarded at best \(after) pps after the kills, \(before) (median) before, \(control) (median) under a fresh server right after (seed \(seed))")
+            _ = try await stopServer(server)
         }
     }
 
