@@ -157,17 +157,25 @@ extension MultiProcess {
 
         /// dpdk-dumpcap attaches to a running mp_server and records what port 0 receives.
         @Test func dumpcapCapturesServerRx() async throws {
-            try await captureTest("obs_dcs", binary: Binaries.swift("mp_server"), eal: ["--lcores", "1@0"], app: ["-p", "3", "-n", "1"],
-                                  interface: "0")
+            try await captureTest("obs_dcs", binary: Binaries.swift("mp_server"), eal: ["--lcores", "2@0"], app: ["-p", "3", "-n", "1"],
+                                  interface: "0", dumpcapCPU: 1)
         }
 
         /// dpdk-dumpcap attaches to a running symmetric_mp primary and records what it sends out of port 1.
         @Test func dumpcapCapturesSymmetricTx() async throws {
             try await captureTest("obs_dcsym", binary: Binaries.swift("symmetric_mp"), eal: ["-l", "1"],
-                                  app: ["-p", "3", "--num-procs", "1", "--proc-id", "0"], interface: "1")
+                                  app: ["-p", "3", "--num-procs", "1", "--proc-id", "0"], interface: "1", dumpcapCPU: 0)
         }
 
-        func captureTest(_ name: String, binary: String, eal: [String], app: [String], interface: String) async throws {
+        /// dpdk-dumpcap runs pinned to `dumpcapCPU`, the CPU the primary's datapath does not use,
+        /// so its lcore ID (its first CPU, 22.11's dumpcap takes no lcore option) differs from the
+        /// datapath's and it never preempts the datapath. The second matters: DPDK 22.11's pdump
+        /// removes its RX/TX callbacks without waiting for one in flight (later releases wait,
+        /// `pdump_cb_wait`), and dumpcap frees the pool and ring the callback copies into as it
+        /// exits; a datapath preempted inside the callback by dumpcap itself resumes on freed
+        /// memory (seen once: mp_server SIGSEGV in librte_mbuf as dumpcap finished).
+        func captureTest(_ name: String, binary: String, eal: [String], app: [String], interface: String,
+                         dumpcapCPU: Int) async throws {
             try #require(FileManager.default.isExecutableFile(atPath: Self.dumpcap), "dpdk-dumpcap missing (package dpdk-dev)")
             try await withDirectory(name) { dir in
                 let input = (0..<100).map(MultiProcess.ClientServerTests.testPacket)
@@ -177,8 +185,9 @@ extension MultiProcess {
                         "--vdev", "net_pcap0,rx_pcap=\(dir)/in.pcap,infinite_rx=1", "--vdev", "net_pcap1,tx_pcap=/dev/null", "--"] + app,
                                                         name: "primary")
                     // -P: classic pcap, as Pcap.read expects; -q: no running count.
-                    let capture = try RunningProcess(Self.dumpcap, ["--file-prefix=\(group.prefix)", "-i", interface, "-c", "300",
-                                                                    "-P", "-q", "-w", "\(dir)/cap.pcap"], name: "dpdk-dumpcap")
+                    let capture = try RunningProcess("/usr/bin/taskset", ["-c", "\(dumpcapCPU)", Self.dumpcap,
+                                                                          "--file-prefix=\(group.prefix)", "-i", interface, "-c", "300",
+                                                                          "-P", "-q", "-w", "\(dir)/cap.pcap"], name: "dpdk-dumpcap")
                     #expect(try await capture.waitForExit(timeout: 20) == 0, "\(capture.text)")
                     #expect(capture.text.contains("Capturing on 'net_pcap\(interface)'"), "\(capture.text)")
                     #expect(program.isRunning)
