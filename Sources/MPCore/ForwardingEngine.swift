@@ -39,8 +39,12 @@ public enum IOEngine: ForwardingEngine {
 public enum MacSwapEngine: ForwardingEngine {
     @inlinable public static var rewritesPackets: Bool { true }
     @inlinable @inline(__always) public static func rewrite(_ mbuf: inout Mbuf) {
-        guard mbuf.dataLength >= 12 else { return }
-        PacketHeaders.swapMACs(mbuf.data)
+        let length = mbuf.dataLength
+        if _fastPath(length >= 16) {
+            PacketHeaders.swapMACs16(mbuf.data)
+        } else if length >= 12 {
+            PacketHeaders.swapMACs(mbuf.data)
+        }
     }
 }
 
@@ -117,6 +121,15 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
         let src = (w >> 48) | (v << 16)
         p.storeBytes(of: (src | (dst << 48)).littleEndian, as: UInt64.self)
         p.storeBytes(of: UInt32(truncatingIfNeeded: dst >> 16).littleEndian, toByteOffset: 8, as: UInt32.self)
+    }
+
+    /// `swapMACs` for a frame of at least 16 bytes: testpmd's one 16-byte load and store
+    /// (bytes 12..15 written back unchanged), the words permuted by four SSE2 shuffles
+    /// (`pshuflw`, `pshufd`, `pshuflw`, `pshufhw`), 6 instructions where the scalar swap takes 9,
+    /// one of them a `shld` (several micro-ops on AMD).
+    @inlinable @inline(__always) static func swapMACs16(_ p: UnsafeMutableRawPointer) {
+        let x = p.loadUnaligned(as: SIMD8<UInt16>.self)
+        p.storeBytes(of: SIMD8(x[3], x[4], x[5], x[0], x[1], x[2], x[6], x[7]), as: SIMD8<UInt16>.self)
     }
 
     /// Exchanges two non-overlapping values of type `T`, at any alignment.
