@@ -39,8 +39,12 @@ public enum IOEngine: ForwardingEngine {
 public enum MacSwapEngine: ForwardingEngine {
     @inlinable public static var rewritesPackets: Bool { true }
     @inlinable @inline(__always) public static func rewrite(_ mbuf: inout Mbuf) {
-        guard mbuf.dataLength >= 12 else { return }
-        PacketHeaders.swapMACs(mbuf.data)
+        let length = mbuf.dataLength
+        if _fastPath(length >= 16) {
+            PacketHeaders.swapMACs16(mbuf.data)
+        } else if length >= 12 {
+            PacketHeaders.swapMACs(mbuf.data)
+        }
     }
 }
 
@@ -106,10 +110,8 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
     /// wrote, so when net_null hands the same buffer back a few bursts later its loads are
     /// forwarded from the stores (two overlapping 8-byte loads at 0 and 4 and two funnel shifts
     /// would be 7 instructions, but the load of bytes 4..11 is covered by neither earlier store
-    /// alone, a store-forwarding stall). testpmd's x86 engine uses one 16-byte load, a `pshufb` and one store; SSSE3 is
-    /// not baseline x86-64 and the package passes no `-march` (Package.swift), so a
-    /// `SIMD16<UInt8>` swizzle compiles to four SSE2 word shuffles here, and it would read and
-    /// write bytes 12..15, past the end of a 12- to 15-byte frame.
+    /// alone, a store-forwarding stall). For frames of 12 to 15 bytes only: longer ones take
+    /// `swapMACs16`, which reads and writes bytes 12..15.
     @inlinable @inline(__always) static func swapMACs(_ p: UnsafeMutableRawPointer) {
         let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) // bytes 0..7
         let v = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) // 8..11
@@ -117,6 +119,16 @@ public enum FiveTupleSwapEngine: ForwardingEngine {
         let src = (w >> 48) | (v << 16)
         p.storeBytes(of: (src | (dst << 48)).littleEndian, as: UInt64.self)
         p.storeBytes(of: UInt32(truncatingIfNeeded: dst >> 16).littleEndian, toByteOffset: 8, as: UInt32.self)
+    }
+
+    /// `swapMACs` for a frame of at least 16 bytes: testpmd's one 16-byte load and store
+    /// (bytes 12..15 written back unchanged), the words permuted by four SSE2 shuffles
+    /// (`pshuflw`, `pshufd`, `pshuflw`, `pshufhw`), 6 instructions where the scalar swap takes 9,
+    /// one of them a `shld` (several micro-ops on AMD). testpmd permutes with one SSSE3 `pshufb`;
+    /// the package passes no `-march` (Package.swift), so LLVM lowers this swizzle with SSE2.
+    @inlinable @inline(__always) static func swapMACs16(_ p: UnsafeMutableRawPointer) {
+        let x = p.loadUnaligned(as: SIMD8<UInt16>.self)
+        p.storeBytes(of: SIMD8(x[3], x[4], x[5], x[0], x[1], x[2], x[6], x[7]), as: SIMD8<UInt16>.self)
     }
 
     /// Exchanges two non-overlapping values of type `T`, at any alignment.

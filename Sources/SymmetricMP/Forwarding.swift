@@ -38,9 +38,11 @@ struct Forwarder<Engine: ForwardingEngine> {
     /// Forwards until `Shutdown.requested`. When `report` is given (the main lcore with
     /// `--stats-period`), also prints it when due: one TSC read per pass.
     func run(report: inout PeriodicReport?) {
-        // The burst is a local, so its indices can live in registers across the driver calls.
-        var burst = MbufBurst(capacity: Shared.burstSize)
         ports.withUnsafeBufferPointer { buffer in
+            // A local of this closure, not captured by it: its indices can then live in
+            // registers across the driver calls (captured, they were stored and reloaded
+            // around every rx and tx call).
+            var burst = MbufBurst(capacity: Shared.burstSize)
             let table = buffer.baseAddress!
             if report == nil {
                 while !Shutdown.requested { forwardOnce(&burst, table) }
