@@ -22,20 +22,24 @@ public enum FlowHash {
 
     /// The hash of a frame of `length` bytes at `p` (Ethernet header first).
     ///
-    /// Untagged IPv4 is tested first (one compare), then IPv6, then the tags; every other
-    /// frame costs four compares before its MAC hash.
+    /// Untagged IPv4 is tested first (one compare); every other EtherType whose first byte is
+    /// not one of IPv6's or the tags' goes straight to the MAC hash (one bit test); only those
+    /// few get the full compares.
     @inlinable @inline(__always)
     public static func symmetric(_ p: UnsafeRawPointer, length: Int) -> UInt32 {
-        guard length >= 14 else { return length >= 12 ? macHash(p) : 0 }
+        guard length >= 14 else { return length >= 12 ? macHash12(p) : 0 }
         var type = p.loadUnaligned(fromByteOffset: 12, as: UInt16.self) // network order
         var offset = 14
-        if type != PacketHeaders.ipv4BE && type != PacketHeaders.ipv6BE {
-            guard type == PacketHeaders.vlanBE || type == PacketHeaders.qinqBE else { return macHash(p) }
-            repeat {
-                guard offset &+ 4 <= length else { return macHash(p) }
-                type = p.loadUnaligned(fromByteOffset: offset &+ 2, as: UInt16.self)
-                offset &+= 4
-            } while type == PacketHeaders.vlanBE || type == PacketHeaders.qinqBE
+        if type != PacketHeaders.ipv4BE {
+            guard mayBeTagOrIPv6(type) else { return macHash(p) }
+            if type != PacketHeaders.ipv6BE {
+                guard type == PacketHeaders.vlanBE || type == PacketHeaders.qinqBE else { return macHash(p) }
+                repeat {
+                    guard offset &+ 4 <= length else { return macHash(p) }
+                    type = p.loadUnaligned(fromByteOffset: offset &+ 2, as: UInt16.self)
+                    offset &+= 4
+                } while type == PacketHeaders.vlanBE || type == PacketHeaders.qinqBE
+            }
         }
         var x: UInt64, s: UInt64, proto: UInt8, l4: Int
         if type == PacketHeaders.ipv4BE {
@@ -71,13 +75,38 @@ public enum FlowHash {
         return mix(x ^ s ^ UInt64(proto) << 56)
     }
 
-    /// Destination and source MAC addresses, symmetrically: both as the top 48 bits of a word
-    /// (two overlapping loads, a shift and a mask), combined by xor and sum.
+    /// Whether an EtherType (as loaded, network order) may be IPv6's or a tag's: one bit test on
+    /// six of its bits, true for those three and for a few others, which the full compares then
+    /// sort out. Frames of other EtherTypes skip those compares on their way to the MAC hash.
+    @inlinable @inline(__always)
+    static func mayBeTagOrIPv6(_ type: UInt16) -> Bool {
+        let set: UInt64 = 1 &<< UInt64(PacketHeaders.ipv6BE & 63) | 1 &<< UInt64(PacketHeaders.vlanBE & 63)
+            | 1 &<< UInt64(PacketHeaders.qinqBE & 63)
+        return (set &>> UInt64(type & 63)) & 1 != 0
+    }
+
+    /// Destination and source MAC addresses, symmetrically: both as the top 48 bits of a word,
+    /// combined by xor and sum. A frame of at least 14 bytes: two loads (bytes 0-7 and 6-13)
+    /// and two shifts.
     @inlinable @inline(__always)
     static func macHash(_ p: UnsafeRawPointer) -> UInt32 {
         let dst = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) << 16 // bytes 0..5
+        let src = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 6, as: UInt64.self)) << 16 // 6..11
+        return macMix(dst, src)
+    }
+
+    /// `macHash` of a 12- or 13-byte frame, whose bytes 12-13 cannot be read: the same value from
+    /// two overlapping loads (bytes 0-7 and 4-11), a shift and a mask.
+    @inlinable @inline(__always)
+    static func macHash12(_ p: UnsafeRawPointer) -> UInt32 {
+        let dst = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) << 16 // bytes 0..5
         let src = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt64.self)) & ~0xFFFF // 6..11
-        return mix((dst ^ src) ^ ((dst &+ src) >> 15))
+        return macMix(dst, src)
+    }
+
+    @inlinable @inline(__always)
+    static func macMix(_ dst: UInt64, _ src: UInt64) -> UInt32 {
+        mix((dst ^ src) ^ ((dst &+ src) >> 15))
     }
 
     /// Multiplicative (Fibonacci) hashing: one multiply, and the high half, where every input

@@ -56,7 +56,7 @@ struct RoundRobin: Distribution {
 /// ring keeps order, so a flow's packets leave in the order they came.
 ///
 /// Each packet is hashed and handed out in the same pass (`BucketTable.distribute`), which
-/// prefetches the packet four places ahead. `follow` re-points only the buckets of clients
+/// prefetches the headers of the whole burst first. `follow` re-points only the buckets of clients
 /// that are not live, and brings them back when their client is live again
 /// (`BucketTable.assign(live:)`).
 struct FlowAffinity: Distribution, ~Copyable {

@@ -112,6 +112,38 @@ import Testing
         #expect(hash(arp) != hash([2, 0, 0, 0, 0, 0xC] + Self.macA + [0x08, 0x06] + [UInt8](repeating: 1, count: 46)))
     }
 
+    /// Frames without IP, whatever their length from 12 bytes up and whatever their EtherType
+    /// (those that share a first-byte bit with IPv6's or a tag's included, and IPv6 or tagged
+    /// frames cut short), hash by their MAC addresses alone, to this value: the MAC addresses as
+    /// the top 48 bits of two little-endian words d and s, `(d ^ s) ^ ((d + s) >> 15)`, times
+    /// 0x9E3779B97F4A7C15, the high half.
+    @Test func flowHashOfFramesWithoutIPIsTheirMACHash() {
+        func word(_ b: ArraySlice<UInt8>) -> UInt64 { b.reversed().reduce(0) { $0 << 8 | UInt64($1) } << 16 }
+        func expected(_ macs: [UInt8]) -> UInt32 {
+            let d = word(macs[0..<6]), s = word(macs[6..<12])
+            return UInt32(truncatingIfNeeded: (((d ^ s) ^ ((d &+ s) >> 15)) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+        }
+        let pairs: [[UInt8]] = [Self.macA + Self.macB, Self.macB + Self.macA, [UInt8](repeating: 0, count: 12),
+                                [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56]]
+        let types: [[UInt8]] = [[0x00, 0x00], [0x08, 0x06], [0x41, 0x00], [0x81, 0x01], [0x86, 0xDE], [0x88, 0xA9], [0xC8, 0x00]]
+        for macs in pairs {
+            let want = expected(macs)
+            #expect(want == expected(Array(macs[6..<12] + macs[0..<6])))
+            #expect(hash(macs) == want)
+            #expect(hash(macs + [0x08]) == want)
+            for type in types {
+                #expect(hash(macs + type) == want, "\(type)")
+                #expect(hash(macs + type + [UInt8](repeating: 0x45, count: 46)) == want, "\(type)")
+            }
+            // IPv4, IPv6 and tags cut short before what the hash would read.
+            #expect(hash(macs + [0x08, 0x00] + [UInt8](repeating: 0x45, count: 19)) == want)
+            #expect(hash(macs + [0x86, 0xDD] + [UInt8](repeating: 0x60, count: 39)) == want)
+            #expect(hash(macs + [0x81, 0x00, 0, 1]) == want)
+            #expect(hash(macs + [0x88, 0xA8, 0, 1, 0x81, 0x00, 0, 2, 0x08, 0x00] + [UInt8](repeating: 0x45, count: 10)) == want)
+        }
+        #expect(hash(Array(Self.macA[0..<5])) == 0)
+    }
+
     @Test func flowHashSpreadsOverBuckets() {
         var buckets = [Int](repeating: 0, count: BucketTable.count)
         for a: UInt8 in 0..<64 {
@@ -124,6 +156,37 @@ import Testing
     }
 
     // MARK: bucket table
+
+    /// `distribute` and `pick` over bursts of 0 to 13 packets (the prefetch pass's groups of
+    /// four and its tail), also after the first packet was taken: every packet, in order, with
+    /// the worker its own flow hash names.
+    @Test func bucketTableDistributesEveryPacketByItsHash() throws {
+        let pool = try PacketPool.create(name: TestEAL.uniqueName("BTD"), count: 63, cacheSize: 0)
+        let table = BucketTable(workers: 3)
+        var picks = BurstPicks(capacity: 16)
+        for n in 0...13 {
+            for skip in 0...min(1, n) {
+                var burst = MbufBurst(capacity: 16)
+                var frames: [[UInt8]] = []
+                for k in 0..<n {
+                    let f = k % 4 == 3 ? Self.macA + Self.macB + [0x08, 0x06] + [UInt8](repeating: UInt8(k), count: 46)
+                        : Self.frame(v6: k % 2 == 1, src: UInt8(k), dst: 9, sport: UInt16(1000 + k), dport: 80, tags: k % 3 == 0 ? [0x8100] : [])
+                    frames.append(f)
+                    burst.append(try pool.allocate(copying: f))
+                }
+                if skip == 1 { _ = burst.popFirst(); frames.removeFirst() }
+                let want = frames.map { table.worker(forHash: hash($0)) }
+                table.pick(burst, into: &picks)
+                #expect((0..<frames.count).map { picks[$0] } == want, "n \(n) skip \(skip)")
+                var got: [(Int, [UInt8])] = []
+                table.distribute(&burst) { w, mbuf in got.append((w, mbuf.bytes)) }
+                #expect(got.map(\.0) == want && got.map(\.1) == frames, "n \(n) skip \(skip)")
+                let left = burst.count
+                #expect(left == 0)
+            }
+        }
+        #expect(pool.inUseCount == 0)
+    }
 
     @Test func bucketTableMovesOnlyTheLeaversShareAndBringsItBack() {
         for n in [2, 3, 4, 7, 16] {
