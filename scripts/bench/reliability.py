@@ -127,6 +127,7 @@ class Group:
     def __exit__(self, *exc):
         for p in reversed(self.procs):
             if p.p.poll() is None:
+                p.send(signal.SIGCONT)  # a server the chaos run paused would not see SIGTERM
                 p.stop(signal.SIGTERM, timeout=5)
         for p in self.procs:
             p.kill()
@@ -407,6 +408,121 @@ def start_or_diagnose(g, bins, i, lcore, failures):
         return None
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) the thread `pid` (a process's main thread) has used so far."""
+    fields = open(f"/proc/{pid}/task/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fresh_window(bins, g, server, cid, lcore, seconds, failures):
+    """A fresh client `cid` on `lcore` in group `g`: started, 1 s to settle, `seconds` measured
+    through the server's telemetry, stopped with SIGTERM, and waited for until the server has
+    logged its exit (so the server has taken back what it held before anything else runs).
+    A dict (pps forwarded, server RX pps, window times, the server's CLIENTS section at the end
+    of the window), or None when it did not start (recorded in `failures`)."""
+    p = start_or_diagnose(g, bins, cid, lcore, failures)
+    if p is None:
+        return None
+    time.sleep(1.0)
+    tel = Telemetry(g.prefix)
+    try:
+        cpu0 = (cpu_seconds(p.p.pid), cpu_seconds(server.p.pid))
+        t0 = time.monotonic()
+        fwd, rx = tel.rates(seconds)
+        t1 = time.monotonic()
+        cpu1 = (cpu_seconds(p.p.pid), cpu_seconds(server.p.pid))
+    finally:
+        tel.close()
+    # The share of its CPU each busy loop got: below 1 when something else (a compiler of the
+    # other developers) ran on that CPU during the window.
+    shares = [(b - a) / (t1 - t0) for a, b in zip(cpu0, cpu1)]
+    with server.lock:
+        lines = [l for t, l in server.lines if t <= t1]
+    start = max((i for i, l in enumerate(lines) if l.startswith("CLIENTS")), default=None)
+    section = lines[start:start + 2 + 3 * 16] if start is not None else []
+    section = section[:next((i for i, l in enumerate(section) if l.startswith("Undelivered")), len(section))]
+    pid = p.p.pid
+    p.stop(signal.SIGTERM)
+    g.procs.remove(p)
+    with contextlib.suppress(RuntimeError):
+        server.wait_for(rf"client {cid}: exited \(pid {pid}\)", timeout=5)
+    return {"pps": fwd, "server_rx_pps": rx, "t0": t0, "t1": t1, "client_cpu_share": shares[0],
+            "server_cpu_share": shares[1], "clients_screen": section}
+
+
+def after_rounds(args, bins, sides, failures):
+    """Rounds of fresh-client windows, one per side per round, the order rotating from round to
+    round; each window between two core_latency probes, taken with every other side's server
+    SIGSTOPped (two spinning servers would share CPU 0). `sides`: (group name, Group, server
+    Proc, client id, lcore). At least --after-rounds rounds; then more, up to
+    --max-after-rounds, until --same-placement rounds saw the first and the last side (the
+    fresh client 1 of the chaos group and the control's) in the same placement."""
+    servers = list({id(s[2]): s[2] for s in sides}.values())
+    rounds = []
+
+    def same_placement():
+        return sum(1 for r in rounds if len(r) == len(sides) and r[0]["placement"] == r[-1]["placement"] != "moved")
+
+    try:
+        for n in range(args.max_after_rounds):
+            if n >= args.after_rounds and same_placement() >= args.same_placement:
+                break
+            k = n % len(sides)
+            row = {}
+            for j in list(range(k, len(sides))) + list(range(k)):
+                name, g, server, cid, lcore = sides[j]
+                for s in servers:
+                    s.send(signal.SIGCONT if s is server else signal.SIGSTOP)
+                before = core_latency()
+                w = fresh_window(bins, g, server, cid, lcore, args.seconds, failures)
+                after = core_latency()
+                if w is None:
+                    if cid != 0:  # is it the id, or is any new client stuck? Try id 0 too.
+                        w0 = fresh_window(bins, g, server, 0, "2@1", seconds=0.1, failures=failures)
+                        failures[-1]["client_0_started"] = w0 is not None
+                    return rounds
+                w.update(side=j, group=name, client=cid, lcore=lcore, round=n, probe_before_ns=before,
+                         probe_after_ns=after, placement=placement(before, after),
+                         loadavg=os.getloadavg()[0])
+                row[j] = w
+            rounds.append([row[j] for j in range(len(sides))])
+            log(f"  after, round {n + 1}: " + " | ".join(
+                f"{w['group']} client {w['client']}: {w['pps'] / 1e6:5.1f} Mpps (server rx {w['server_rx_pps'] / 1e6:5.1f}) "
+                f"{w['placement']} {w['probe_before_ns']:.0f}/{w['probe_after_ns']:.0f} ns, "
+                f"CPU {w['client_cpu_share']:.2f}/{w['server_cpu_share']:.2f}" for w in rounds[-1])
+                + f"  (load {os.getloadavg()[0]:.1f})")
+    finally:
+        for s in servers:
+            s.send(signal.SIGCONT)
+    return rounds
+
+
+def summarize_after(rounds):
+    """Per placement: the medians of each side, and the fresh client 1 of the chaos group over
+    the control's, paired within a round (both windows in the same placement) and unpaired
+    (medians over every window in that placement)."""
+    out = {}
+    for where in ("near", "far", "all"):
+        sel = [[w for w in r if where == "all" or w["placement"] == where] for r in rounds]
+        sides = {}
+        for r in rounds:
+            for w in r:
+                if where == "all" or w["placement"] == where:
+                    sides.setdefault(f"{w['group']} client {w['client']}", []).append(w["pps"])
+        pairs = [r[0]["pps"] / r[-1]["pps"] for r in rounds if r[-1]["pps"] > 0
+                 and r[0]["placement"] == r[-1]["placement"] and (where == "all" and r[0]["placement"] != "moved"
+                                                                 or r[0]["placement"] == where)]
+        if not any(sel):
+            continue
+        med = {k: statistics.median(v) for k, v in sides.items()}
+        a, c = med.get("chaos client 1"), med.get("control client 1")
+        out[where] = {"windows": {k: len(v) for k, v in sides.items()}, "median_pps": med,
+                      "min_max_pps": {k: (min(v), max(v)) for k, v in sides.items()},
+                      "paired_ratios": pairs, "paired_ratio_median": statistics.median(pairs) if pairs else None,
+                      "ratio_of_medians": a / c if a and c else None}
+    return out
+
+
 def bench_chaos(args, bins):
     rng = random.Random(args.seed)
     kills = []
@@ -423,9 +539,11 @@ def bench_chaos(args, bins):
         idle_before = wait_screens(server, t_origin, 1)[-1]
         steady = g.client(bins, "swift", 0, "2@1")
         time.sleep(1.0)
+        probes_before = [core_latency()]
         t_b0 = time.monotonic()
         time.sleep(args.seconds)
         t_b1 = time.monotonic()
+        probes_before.append(core_latency())
         steady_before = [s for s in screens(server) if t_b0 <= s[0] <= t_b1]
         log(f"chaos: before: client 0 alone, window {t_b1 - t_b0:.1f} s")
         # The kills: client id 1 on CPU 1 beside the steady client, SIGKILLed 5 to 500 ms after
@@ -460,31 +578,28 @@ def bench_chaos(args, bins):
         # After: give the monitor time to take back what the last victim held, then the steady
         # client alone again, then a fresh client on the id that was killed 100 times.
         time.sleep(1.0)
+        probes_steady_after = [core_latency()]
         t_a0 = time.monotonic()
         time.sleep(args.seconds)
         t_a1 = time.monotonic()
+        probes_steady_after.append(core_latency())
         steady_after = [s for s in screens(server) if t_a0 <= s[0] <= t_a1]
         steady.stop(signal.SIGTERM)
         failures = []
-        fresh = start_or_diagnose(g, bins, 1, "3@1", failures)
-        if fresh is None:
-            # Is it the id, or is any new client stuck? Try the other id.
-            fresh = start_or_diagnose(g, bins, 0, "2@1", failures)
-        t_f0 = t_f1 = None
-        if fresh is not None:
-            time.sleep(1.0)
-            t_f0 = time.monotonic()
-            time.sleep(args.seconds)
-            t_f1 = time.monotonic()
-            fresh.stop(signal.SIGTERM)
+        # The fresh client, measured against a control without the placement's 4x: rounds that
+        # alternate (order rotating) a fresh client 1 in this group, a fresh client 0 in this
+        # group, and a fresh client 1 under a control server of the same configuration that saw
+        # no kill; each window between two core_latency probes, the other server SIGSTOPped.
+        with Group() as cg:
+            control = cg.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
+                                extra_app=["--reclaim"] if args.reclaim else [])
+            rounds = after_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("chaos", g, server, 0, "2@1"),
+                                               ("control", cg, control, 1, "3@1")], failures)
         time.sleep(2.5)
         idle_after = wait_screens(server, time.monotonic() - 1.2, 1)[-1]
         sampler.stop()
         t_end = time.monotonic()
         rc = server.stop(signal.SIGTERM)
-        # Control for the machine's drift (other developers' work): the same fresh client under
-        # a fresh server that saw no kill, measured right after.
-        control_pps = client_server_rate(bins, "swift", "swift", 1, args.seconds)
     text = server.text()
     final = screens(server)[-1]
     samples = sampler.samples
@@ -494,7 +609,11 @@ def bench_chaos(args, bins):
         (ta, a), (tb, b) = inside[0], inside[-1]
         return (b - a) / (tb - ta)
 
-    before_pps, after_pps = rate(t_b0, t_b1), (rate(t_f0, t_f1) if t_f0 else 0.0)
+    before_pps, steady_after_pps = rate(t_b0, t_b1), rate(t_a0, t_a1)
+    after = summarize_after(rounds)
+    first = rounds[0][0] if rounds else None
+    after_pps = first["pps"] if first else 0.0  # the first fresh client 1 after the kills
+    verdict = after.get("all", {}).get("paired_ratio_median")
     chaos_pps = rate(t_c0, t_c1)
     reclaims = [(t - t_origin, int(m.group(1))) for t, l in server.lines
                 for m in [re.search(r"client 1: .*took back (\d+) mbufs", l)] if m]
@@ -517,9 +636,16 @@ def bench_chaos(args, bins):
         "victims_killed_before_eal_init_done": sum(not k["eal_up"] for k in kills),
         "server_events_client_1": events,
         "mbufs_taken_back_total": sum(n for _, n in reclaims),
-        "before_pps": before_pps, "chaos_pps": chaos_pps, "fresh_client_after_pps": after_pps,
-        "after_over_before": after_pps / before_pps,
-        "control_fresh_server_pps": control_pps, "after_over_control": after_pps / control_pps,
+        "before_pps": before_pps, "before_probes_ns": probes_before,
+        "before_placement": placement(*probes_before),
+        "steady_after_pps": steady_after_pps, "steady_after_probes_ns": probes_steady_after,
+        "steady_after_placement": placement(*probes_steady_after),
+        "chaos_pps": chaos_pps, "first_fresh_client_after_pps": after_pps,
+        "after_rounds": [[{k: (v - t_origin if k in ("t0", "t1") and w["group"] == "chaos" else v)
+                           for k, v in w.items()} for w in r] for r in rounds],
+        "after_summary": after,
+        "fresh_over_control_same_placement_median": verdict,
+        "met_0_90": verdict is not None and verdict >= 0.90,
         "idle_free_plus_queued_before": idle_before[1] + idle_before[4],
         "idle_free_plus_queued_after": idle_after[1] + idle_after[4],
         "steady_free_plus_queued_before_median": statistics.median(s[1] + s[4] for s in steady_before) if steady_before else None,
@@ -535,7 +661,8 @@ def bench_chaos(args, bins):
         "reclaims": reclaims,
         "phases": {"before": (t_b0 - t_origin, t_b1 - t_origin), "chaos": (t_c0 - t_origin, t_c1 - t_origin),
                    "steady_after": (t_a0 - t_origin, t_a1 - t_origin),
-                   "fresh": (t_f0 - t_origin, t_f1 - t_origin) if t_f0 else (t_a1 - t_origin, t_a1 - t_origin),
+                   "fresh": [(w["t0"] - t_origin, w["t1"] - t_origin, w["client"]) for r in rounds for w in r
+                             if w["group"] == "chaos"],
                    "end": t_end - t_origin},
     }
     log(f"chaos (seed {args.seed}): {killed} of {len(kills)} victims died by SIGKILL; "
@@ -544,8 +671,20 @@ def bench_chaos(args, bins):
     log(f"  took back {result['mbufs_taken_back_total']} mbufs over {len(reclaims)} reclaims; "
         f"{result['eal_read_locks_taken_back']} dead read locks of the EAL memory hotplug lock taken back")
     log(f"  pps: client 0 alone before {before_pps / 1e6:.2f} Mpps, during the kills {chaos_pps / 1e6:.2f} Mpps, "
-        f"fresh client 1 alone after {after_pps / 1e6:.2f} Mpps: after/before {after_pps / before_pps:.3f}; "
-        f"control (fresh server, no kills, right after) {control_pps / 1e6:.2f} Mpps: after/control {after_pps / control_pps:.3f}")
+        f"client 0 alone after {steady_after_pps / 1e6:.2f} Mpps; placement before {result['before_placement']} "
+        f"{probes_before[0]:.0f}/{probes_before[1]:.0f} ns, after {result['steady_after_placement']} "
+        f"{probes_steady_after[0]:.0f}/{probes_steady_after[1]:.0f} ns")
+    log(f"  fresh clients after the kills, {len(rounds)} rounds (chaos client 1, chaos client 0, control client 1):")
+    for where, a in after.items():
+        log(f"    {where:4s}: windows {a['windows']}; median Mpps "
+            + ", ".join(f"{k} {v / 1e6:.1f}" for k, v in a["median_pps"].items())
+            + "; chaos client 1 / control client 1: same-round pairs "
+            + (", ".join(f"{x:.2f}" for x in a["paired_ratios"]) or "none")
+            + (f" (median {a['paired_ratio_median']:.3f})" if a["paired_ratio_median"] is not None else "")
+            + (f", ratio of medians {a['ratio_of_medians']:.3f}" if a["ratio_of_medians"] is not None else ""))
+    log(f"  fresh client 1 after the kills over the control, same placement, median of pairs: "
+        + (f"{verdict:.3f}: {'MET' if verdict >= 0.90 else 'NOT MET'} (>= 0.90)" if verdict is not None
+           else "no pair in the same placement: UNDECIDED"))
     log(f"  free+queued, no client attached: before {result['idle_free_plus_queued_before']}, after "
         f"{result['idle_free_plus_queued_after']} of {total}; with client 0 forwarding (median of screens): before "
         f"{result['steady_free_plus_queued_before_median']}, after {result['steady_free_plus_queued_after_median']}")
@@ -644,7 +783,10 @@ def chart_chaos(r, path):
     plt = plt_or_none()
     if not plt:
         return
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    fig = plt.figure(figsize=(10, 9))
+    a1 = fig.add_subplot(3, 1, 1)
+    a2 = fig.add_subplot(3, 1, 2, sharex=a1)
+    a3 = fig.add_subplot(3, 1, 3)
     s = r["pps_samples"]
     ts = [(s[i][0] + s[i + 1][0]) / 2 for i in range(len(s) - 1)]
     pps = [(s[i + 1][1] - s[i][1]) / (s[i + 1][0] - s[i][0]) / 1e6 for i in range(len(s) - 1)]
@@ -653,10 +795,13 @@ def chart_chaos(r, path):
     for k in r["kills"]:
         a1.axvline(k["kill"], color="red" if k["forwarding"] else "orange", lw=0.4, alpha=0.6)
     ph = r["phases"]
-    for name, color in (("before", "green"), ("steady_after", "green"), ("fresh", "blue")):
-        a1.axvspan(*ph[name], color=color, alpha=0.08)
-    a1.set_title(f"{r['killed_by_sigkill']} SIGKILLs of client 1 (red: while forwarding, orange: during start-up); "
-                 f"green: client 0 alone, blue: fresh client 1")
+    for name in ("before", "steady_after"):
+        a1.axvspan(*ph[name], color="green", alpha=0.08)
+    for t0, t1, c in ph["fresh"]:
+        a1.axvspan(t0, t1, color="blue" if c == 1 else "purple", alpha=0.08)
+    a1.set_title(f"{r['killed_by_sigkill']} SIGKILLs of client 1 (red: while forwarding, orange: during start-up)\n"
+                 f"green: client 0 alone; blue/purple: fresh client 1/0 (gaps: the control's windows, this server stopped)",
+                 fontsize=9)
     sc = r["screens"]
     a2.plot([t for t, _, _ in sc], [f for _, f, _ in sc], ".-", label="free mbufs (server screen, 1/s)")
     a2.plot([t for t, _, _ in sc], [f + q for _, f, q in sc], ".-", label="free + queued in client rings")
@@ -667,6 +812,21 @@ def chart_chaos(r, path):
     a2.set_ylabel("mbufs")
     a2.set_xlabel("seconds since the server started")
     a2.legend(fontsize=8, loc="lower left")
+    rounds = r["after_rounds"]
+    names = ["chaos group, fresh client 1", "chaos group, fresh client 0", "control server, fresh client 1"]
+    marker = {"near": "o", "far": "s", "moved": "x"}
+    for j, name in enumerate(names):
+        for pl in ("near", "far", "moved"):
+            pts = [(w["round"] + 1 + (j - 1) * 0.12, w["pps"] / 1e6) for row in rounds for w in row
+                   if w["side"] == j and w["placement"] == pl]
+            if pts:
+                a3.plot(*zip(*pts), marker[pl], color=f"C{j}", label=f"{name}, {pl}")
+    a3.set_xlabel("round after the kills (order rotating; o near, s far, x moved during the window)")
+    a3.set_ylabel("Mpps forwarded")
+    v = r.get("fresh_over_control_same_placement_median")
+    a3.set_title("fresh client 1 after the kills / control, same placement, median of pairs: "
+                 + (f"{v:.2f}" if v is not None else "no pair"), fontsize=9)
+    a3.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
@@ -684,6 +844,12 @@ def main():
                     help="chaos: run the server with --reclaim (clients hand every packet back; nothing they held is lost)")
     ap.add_argument("--after-startup", action="store_true",
                     help="chaos: kill clients only once they forward (the delay counts from then)")
+    ap.add_argument("--after-rounds", type=int, default=4,
+                    help="chaos: rounds of fresh-client windows after the kills (chaos client 1, chaos client 0, control)")
+    ap.add_argument("--max-after-rounds", type=int, default=10,
+                    help="chaos: more rounds, up to this many, until --same-placement rounds had the chaos group's "
+                         "client 1 and the control in the same placement")
+    ap.add_argument("--same-placement", type=int, default=3)
     ap.add_argument("--no-lock", dest="lock", action="store_false")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build", "release"))
     ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build", "c-samples"))
