@@ -692,7 +692,8 @@ def bench_chaos(args, bins):
         + ("nothing lost" if result["final_free_plus_queued_equals_total"] else "MBUFS LOST")
         + f"; server exit status {rc}")
     name = ("reliability-chaos" + ("-after-startup" if args.after_startup else "") + ("-reclaim" if args.reclaim else "")
-            + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else ""))
+            + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else "")
+            + f"-seed{args.seed}")  # runs of other seeds keep their own files
     for k in result["unexpected_victim_exits"]:
         log(f"  victim not killed by the signal: {k}")
     for f in failures:
