@@ -450,22 +450,42 @@ def fresh_window(bins, g, server, cid, lcore, seconds, failures):
             "server_cpu_share": shares[1], "clients_screen": section}
 
 
-def after_rounds(args, bins, sides, failures):
+SHARE_OK = 0.95  # a window counts as uncontended when both busy loops got this much of their CPU
+
+
+def clean_pair(row):
+    """Whether a round's first and last windows (the chaos group's fresh client 1 and the
+    control's) can be compared: the same placement, not moved, and both uncontended."""
+    a, c = row[0], row[-1]
+    return (a["placement"] == c["placement"] != "moved"
+            and min(a["client_cpu_share"], a["server_cpu_share"], c["client_cpu_share"], c["server_cpu_share"]) >= SHARE_OK)
+
+
+def steady_window(server, client, seconds):
+    """A window of the already running client: (t0, t1, probes, CPU shares of client and server).
+    The probes run beside the two busy loops (core_latency still answers, a little slower)."""
+    probes = [core_latency()]
+    cpu0 = (cpu_seconds(client.p.pid), cpu_seconds(server.p.pid))
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    t1 = time.monotonic()
+    cpu1 = (cpu_seconds(client.p.pid), cpu_seconds(server.p.pid))
+    probes.append(core_latency())
+    return t0, t1, probes, [(b - a) / (t1 - t0) for a, b in zip(cpu0, cpu1)]
+
+
+def fresh_rounds(args, bins, sides, failures, label, min_rounds, max_rounds):
     """Rounds of fresh-client windows, one per side per round, the order rotating from round to
     round; each window between two core_latency probes, taken with every other side's server
     SIGSTOPped (two spinning servers would share CPU 0). `sides`: (group name, Group, server
-    Proc, client id, lcore). At least --after-rounds rounds; then more, up to
-    --max-after-rounds, until --same-placement rounds saw the first and the last side (the
-    fresh client 1 of the chaos group and the control's) in the same placement."""
+    Proc, client id, lcore), the chaos group's client 1 first and the control's client 1 last.
+    At least `min_rounds` rounds; then more, up to `max_rounds`, until --same-placement rounds
+    are clean pairs (`clean_pair`)."""
     servers = list({id(s[2]): s[2] for s in sides}.values())
     rounds = []
-
-    def same_placement():
-        return sum(1 for r in rounds if len(r) == len(sides) and r[0]["placement"] == r[-1]["placement"] != "moved")
-
     try:
-        for n in range(args.max_after_rounds):
-            if n >= args.after_rounds and same_placement() >= args.same_placement:
+        for n in range(max_rounds):
+            if n >= min_rounds and sum(map(clean_pair, rounds)) >= args.same_placement:
                 break
             k = n % len(sides)
             row = {}
@@ -481,46 +501,59 @@ def after_rounds(args, bins, sides, failures):
                         w0 = fresh_window(bins, g, server, 0, "2@1", seconds=0.1, failures=failures)
                         failures[-1]["client_0_started"] = w0 is not None
                     return rounds
-                w.update(side=j, group=name, client=cid, lcore=lcore, round=n, probe_before_ns=before,
+                w.update(phase=label, side=j, group=name, client=cid, lcore=lcore, round=n, probe_before_ns=before,
                          probe_after_ns=after, placement=placement(before, after),
                          loadavg=os.getloadavg()[0])
                 row[j] = w
             rounds.append([row[j] for j in range(len(sides))])
-            log(f"  after, round {n + 1}: " + " | ".join(
+            log(f"  {label}, round {n + 1}: " + " | ".join(
                 f"{w['group']} client {w['client']}: {w['pps'] / 1e6:5.1f} Mpps (server rx {w['server_rx_pps'] / 1e6:5.1f}) "
                 f"{w['placement']} {w['probe_before_ns']:.0f}/{w['probe_after_ns']:.0f} ns, "
                 f"CPU {w['client_cpu_share']:.2f}/{w['server_cpu_share']:.2f}" for w in rounds[-1])
-                + f"  (load {os.getloadavg()[0]:.1f})")
+                + f"  (load {os.getloadavg()[0]:.1f}){'' if clean_pair(rounds[-1]) else '  [not a clean pair]'}")
     finally:
         for s in servers:
             s.send(signal.SIGCONT)
     return rounds
 
 
-def summarize_after(rounds):
-    """Per placement: the medians of each side, and the fresh client 1 of the chaos group over
-    the control's, paired within a round (both windows in the same placement) and unpaired
-    (medians over every window in that placement)."""
+def summarize_rounds(rounds):
+    """Per placement: the medians of each side over every window in that placement, and the
+    chaos group's fresh client 1 over the control's, paired within a round: every pair in the
+    same placement, and the clean ones (`clean_pair`), whose median is the verdict."""
     out = {}
     for where in ("near", "far", "all"):
-        sel = [[w for w in r if where == "all" or w["placement"] == where] for r in rounds]
         sides = {}
         for r in rounds:
             for w in r:
                 if where == "all" or w["placement"] == where:
                     sides.setdefault(f"{w['group']} client {w['client']}", []).append(w["pps"])
-        pairs = [r[0]["pps"] / r[-1]["pps"] for r in rounds if r[-1]["pps"] > 0
-                 and r[0]["placement"] == r[-1]["placement"] and (where == "all" and r[0]["placement"] != "moved"
-                                                                 or r[0]["placement"] == where)]
-        if not any(sel):
+        if not sides:
             continue
+        same = [r for r in rounds if r[-1]["pps"] > 0 and r[0]["placement"] == r[-1]["placement"] != "moved"
+                and (where == "all" or r[0]["placement"] == where)]
+        pairs = [r[0]["pps"] / r[-1]["pps"] for r in same]
+        clean = [r[0]["pps"] / r[-1]["pps"] for r in same if clean_pair(r)]
         med = {k: statistics.median(v) for k, v in sides.items()}
         a, c = med.get("chaos client 1"), med.get("control client 1")
         out[where] = {"windows": {k: len(v) for k, v in sides.items()}, "median_pps": med,
                       "min_max_pps": {k: (min(v), max(v)) for k, v in sides.items()},
-                      "paired_ratios": pairs, "paired_ratio_median": statistics.median(pairs) if pairs else None,
+                      "same_placement_ratios": pairs,
+                      "same_placement_ratio_median": statistics.median(pairs) if pairs else None,
+                      "clean_ratios": clean, "clean_ratio_median": statistics.median(clean) if clean else None,
                       "ratio_of_medians": a / c if a and c else None}
     return out
+
+
+def log_summary(label, summary):
+    for where, a in summary.items():
+        log(f"    {label} {where:4s}: windows {a['windows']}; median Mpps "
+            + ", ".join(f"{k} {v / 1e6:.1f}" for k, v in a["median_pps"].items())
+            + "; chaos client 1 / control client 1: same-placement pairs "
+            + (", ".join(f"{x:.2f}" for x in a["same_placement_ratios"]) or "none")
+            + (f" (median {a['same_placement_ratio_median']:.3f})" if a["same_placement_ratio_median"] is not None else "")
+            + ", clean pairs " + (", ".join(f"{x:.2f}" for x in a["clean_ratios"]) or "none")
+            + (f" (median {a['clean_ratio_median']:.3f})" if a["clean_ratio_median"] is not None else ""))
 
 
 def bench_chaos(args, bins):
@@ -528,22 +561,29 @@ def bench_chaos(args, bins):
     kills = []
     held = contextlib.ExitStack()
     held.enter_context(dpdk_lock(args.lock))  # for the chaos run and its control
-    with held, Group() as g:
+    failures = []
+    with held, Group() as g, Group() as cg:
+        # The control: a server of the same configuration that sees no kill, paused (SIGSTOP)
+        # except while its own fresh client is measured.
+        control = cg.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
+                            extra_app=["--reclaim"] if args.reclaim else [])
+        control.send(signal.SIGSTOP)
         # lcore 1 prints the screen every second
         server = g.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
                           extra_app=["--reclaim"] if args.reclaim else [])
         t_origin = time.monotonic()
         sampler = Sampler(g.prefix)
         sampler.start()
-        # Before: no client (both ids unregistered), then the steady client 0 alone.
+        # Before: no client (both ids unregistered); a fresh client 1 here and under the control
+        # in alternating rounds (the same measurement as after the kills: it shows what the
+        # method gives when nothing differs); then the steady client 0 alone.
         idle_before = wait_screens(server, t_origin, 1)[-1]
+        rounds_before = fresh_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("control", cg, control, 1, "3@1")],
+                                     failures, "before", args.before_rounds, args.before_rounds)
+        control.send(signal.SIGSTOP)
         steady = g.client(bins, "swift", 0, "2@1")
         time.sleep(1.0)
-        probes_before = [core_latency()]
-        t_b0 = time.monotonic()
-        time.sleep(args.seconds)
-        t_b1 = time.monotonic()
-        probes_before.append(core_latency())
+        t_b0, t_b1, probes_before, shares_before = steady_window(server, steady, args.seconds)
         steady_before = [s for s in screens(server) if t_b0 <= s[0] <= t_b1]
         log(f"chaos: before: client 0 alone, window {t_b1 - t_b0:.1f} s")
         # The kills: client id 1 on CPU 1 beside the steady client, SIGKILLed 5 to 500 ms after
@@ -578,23 +618,17 @@ def bench_chaos(args, bins):
         # After: give the monitor time to take back what the last victim held, then the steady
         # client alone again, then a fresh client on the id that was killed 100 times.
         time.sleep(1.0)
-        probes_steady_after = [core_latency()]
-        t_a0 = time.monotonic()
-        time.sleep(args.seconds)
-        t_a1 = time.monotonic()
-        probes_steady_after.append(core_latency())
+        t_a0, t_a1, probes_steady_after, shares_steady_after = steady_window(server, steady, args.seconds)
         steady_after = [s for s in screens(server) if t_a0 <= s[0] <= t_a1]
         steady.stop(signal.SIGTERM)
-        failures = []
-        # The fresh client, measured against a control without the placement's 4x: rounds that
+        # The fresh client, measured against the control without the placement's 4x: rounds that
         # alternate (order rotating) a fresh client 1 in this group, a fresh client 0 in this
-        # group, and a fresh client 1 under a control server of the same configuration that saw
-        # no kill; each window between two core_latency probes, the other server SIGSTOPped.
-        with Group() as cg:
-            control = cg.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
-                                extra_app=["--reclaim"] if args.reclaim else [])
-            rounds = after_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("chaos", g, server, 0, "2@1"),
-                                               ("control", cg, control, 1, "3@1")], failures)
+        # group, and a fresh client 1 under the control; each window between two core_latency
+        # probes, the other server SIGSTOPped.
+        rounds = fresh_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("chaos", g, server, 0, "2@1"),
+                                           ("control", cg, control, 1, "3@1")], failures, "after",
+                              args.after_rounds, args.max_after_rounds)
+        control.stop(signal.SIGTERM)
         time.sleep(2.5)
         idle_after = wait_screens(server, time.monotonic() - 1.2, 1)[-1]
         sampler.stop()
@@ -610,10 +644,11 @@ def bench_chaos(args, bins):
         return (b - a) / (tb - ta)
 
     before_pps, steady_after_pps = rate(t_b0, t_b1), rate(t_a0, t_a1)
-    after = summarize_after(rounds)
+    after = summarize_rounds(rounds)
+    before = summarize_rounds(rounds_before)
     first = rounds[0][0] if rounds else None
     after_pps = first["pps"] if first else 0.0  # the first fresh client 1 after the kills
-    verdict = after.get("all", {}).get("paired_ratio_median")
+    verdict = after.get("all", {}).get("clean_ratio_median")
     chaos_pps = rate(t_c0, t_c1)
     reclaims = [(t - t_origin, int(m.group(1))) for t, l in server.lines
                 for m in [re.search(r"client 1: .*took back (\d+) mbufs", l)] if m]
@@ -637,14 +672,17 @@ def bench_chaos(args, bins):
         "server_events_client_1": events,
         "mbufs_taken_back_total": sum(n for _, n in reclaims),
         "before_pps": before_pps, "before_probes_ns": probes_before,
-        "before_placement": placement(*probes_before),
+        "before_placement": placement(*probes_before), "before_cpu_shares": shares_before,
         "steady_after_pps": steady_after_pps, "steady_after_probes_ns": probes_steady_after,
-        "steady_after_placement": placement(*probes_steady_after),
+        "steady_after_placement": placement(*probes_steady_after), "steady_after_cpu_shares": shares_steady_after,
+        "before_rounds": [[{k: (v - t_origin if k in ("t0", "t1") and w["group"] == "chaos" else v)
+                            for k, v in w.items()} for w in r] for r in rounds_before],
+        "before_summary": before,
         "chaos_pps": chaos_pps, "first_fresh_client_after_pps": after_pps,
         "after_rounds": [[{k: (v - t_origin if k in ("t0", "t1") and w["group"] == "chaos" else v)
                            for k, v in w.items()} for w in r] for r in rounds],
         "after_summary": after,
-        "fresh_over_control_same_placement_median": verdict,
+        "fresh_over_control_clean_pairs_median": verdict, "share_ok": SHARE_OK,
         "met_0_90": verdict is not None and verdict >= 0.90,
         "idle_free_plus_queued_before": idle_before[1] + idle_before[4],
         "idle_free_plus_queued_after": idle_after[1] + idle_after[4],
@@ -661,8 +699,8 @@ def bench_chaos(args, bins):
         "reclaims": reclaims,
         "phases": {"before": (t_b0 - t_origin, t_b1 - t_origin), "chaos": (t_c0 - t_origin, t_c1 - t_origin),
                    "steady_after": (t_a0 - t_origin, t_a1 - t_origin),
-                   "fresh": [(w["t0"] - t_origin, w["t1"] - t_origin, w["client"]) for r in rounds for w in r
-                             if w["group"] == "chaos"],
+                   "fresh": [(w["t0"] - t_origin, w["t1"] - t_origin, w["client"]) for r in rounds_before + rounds
+                             for w in r if w["group"] == "chaos"],
                    "end": t_end - t_origin},
     }
     log(f"chaos (seed {args.seed}): {killed} of {len(kills)} victims died by SIGKILL; "
@@ -673,18 +711,16 @@ def bench_chaos(args, bins):
     log(f"  pps: client 0 alone before {before_pps / 1e6:.2f} Mpps, during the kills {chaos_pps / 1e6:.2f} Mpps, "
         f"client 0 alone after {steady_after_pps / 1e6:.2f} Mpps; placement before {result['before_placement']} "
         f"{probes_before[0]:.0f}/{probes_before[1]:.0f} ns, after {result['steady_after_placement']} "
-        f"{probes_steady_after[0]:.0f}/{probes_steady_after[1]:.0f} ns")
+        f"{probes_steady_after[0]:.0f}/{probes_steady_after[1]:.0f} ns; CPU shares (client/server) before "
+        f"{shares_before[0]:.2f}/{shares_before[1]:.2f}, after {shares_steady_after[0]:.2f}/{shares_steady_after[1]:.2f}")
+    log(f"  fresh clients before the kills, {len(rounds_before)} rounds (chaos client 1, control client 1):")
+    log_summary("before", before)
     log(f"  fresh clients after the kills, {len(rounds)} rounds (chaos client 1, chaos client 0, control client 1):")
-    for where, a in after.items():
-        log(f"    {where:4s}: windows {a['windows']}; median Mpps "
-            + ", ".join(f"{k} {v / 1e6:.1f}" for k, v in a["median_pps"].items())
-            + "; chaos client 1 / control client 1: same-round pairs "
-            + (", ".join(f"{x:.2f}" for x in a["paired_ratios"]) or "none")
-            + (f" (median {a['paired_ratio_median']:.3f})" if a["paired_ratio_median"] is not None else "")
-            + (f", ratio of medians {a['ratio_of_medians']:.3f}" if a["ratio_of_medians"] is not None else ""))
-    log(f"  fresh client 1 after the kills over the control, same placement, median of pairs: "
+    log_summary("after", after)
+    log(f"  fresh client 1 after the kills over the control, clean pairs (same placement, every busy loop had "
+        f">= {SHARE_OK:.0%} of its CPU), median: "
         + (f"{verdict:.3f}: {'MET' if verdict >= 0.90 else 'NOT MET'} (>= 0.90)" if verdict is not None
-           else "no pair in the same placement: UNDECIDED"))
+           else "no clean pair: UNDECIDED"))
     log(f"  free+queued, no client attached: before {result['idle_free_plus_queued_before']}, after "
         f"{result['idle_free_plus_queued_after']} of {total}; with client 0 forwarding (median of screens): before "
         f"{result['steady_free_plus_queued_before_median']}, after {result['steady_free_plus_queued_after_median']}")
@@ -813,19 +849,29 @@ def chart_chaos(r, path):
     a2.set_ylabel("mbufs")
     a2.set_xlabel("seconds since the server started")
     a2.legend(fontsize=8, loc="lower left")
-    rounds = r["after_rounds"]
-    names = ["chaos group, fresh client 1", "chaos group, fresh client 0", "control server, fresh client 1"]
+    # Every fresh-client window, before the kills (rounds 1..B) and after them (B+1..): colour by
+    # side, marker by placement, hollow when a busy loop had less than SHARE_OK of its CPU.
+    sides = {("chaos", 1): ("chaos group, fresh client 1", "C0"), ("chaos", 0): ("chaos group, fresh client 0", "C1"),
+             ("control", 1): ("control server, fresh client 1", "C2")}
     marker = {"near": "o", "far": "s", "moved": "x"}
-    for j, name in enumerate(names):
-        for pl in ("near", "far", "moved"):
-            pts = [(w["round"] + 1 + (j - 1) * 0.12, w["pps"] / 1e6) for row in rounds for w in row
-                   if w["side"] == j and w["placement"] == pl]
-            if pts:
-                a3.plot(*zip(*pts), marker[pl], color=f"C{j}", label=f"{name}, {pl}")
-    a3.set_xlabel("round after the kills (order rotating; o near, s far, x moved during the window)")
+    nb = len(r["before_rounds"])
+    seen = set()
+    for offset, rounds in ((0, r["before_rounds"]), (nb, r["after_rounds"])):
+        for row in rounds:
+            for w in row:
+                name, color = sides[(w["group"], w["client"])]
+                x = offset + w["round"] + 1 + {"C0": -0.12, "C1": 0, "C2": 0.12}[color]
+                ok = min(w["client_cpu_share"], w["server_cpu_share"]) >= r["share_ok"]
+                label = f"{name}, {w['placement']}" if (name, w["placement"]) not in seen else None
+                seen.add((name, w["placement"]))
+                a3.plot([x], [w["pps"] / 1e6], marker[w["placement"]], color=color, mfc=color if ok else "none",
+                        label=label)
+    a3.axvline(nb + 0.5, color="red", lw=0.8)
+    a3.set_xlabel(f"round (1-{nb}: before the kills, then after; order rotating; o near, s far, x moved; "
+                  f"hollow: < {r['share_ok']:.0%} CPU)", fontsize=8)
     a3.set_ylabel("Mpps forwarded")
-    v = r.get("fresh_over_control_same_placement_median")
-    a3.set_title("fresh client 1 after the kills / control, same placement, median of pairs: "
+    v = r.get("fresh_over_control_clean_pairs_median")
+    a3.set_title("fresh client 1 after the kills / control, clean pairs (same placement, CPUs not shared), median: "
                  + (f"{v:.2f}" if v is not None else "no pair"), fontsize=9)
     a3.legend(fontsize=7, ncol=2)
     fig.tight_layout()
@@ -845,6 +891,8 @@ def main():
                     help="chaos: run the server with --reclaim (clients hand every packet back; nothing they held is lost)")
     ap.add_argument("--after-startup", action="store_true",
                     help="chaos: kill clients only once they forward (the delay counts from then)")
+    ap.add_argument("--before-rounds", type=int, default=2,
+                    help="chaos: rounds of fresh-client windows before the kills (chaos client 1, control)")
     ap.add_argument("--after-rounds", type=int, default=4,
                     help="chaos: rounds of fresh-client windows after the kills (chaos client 1, chaos client 0, control)")
     ap.add_argument("--max-after-rounds", type=int, default=10,
