@@ -474,18 +474,18 @@ def steady_window(server, client, seconds):
     return t0, t1, probes, [(b - a) / (t1 - t0) for a, b in zip(cpu0, cpu1)]
 
 
-def fresh_rounds(args, bins, sides, failures, label, min_rounds, max_rounds):
+def fresh_rounds(args, bins, sides, failures, label, min_rounds, max_rounds, want):
     """Rounds of fresh-client windows, one per side per round, the order rotating from round to
     round; each window between two core_latency probes, taken with every other side's server
     SIGSTOPped (two spinning servers would share CPU 0). `sides`: (group name, Group, server
     Proc, client id, lcore), the chaos group's client 1 first and the control's client 1 last.
-    At least `min_rounds` rounds; then more, up to `max_rounds`, until --same-placement rounds
-    are clean pairs (`clean_pair`)."""
+    At least `min_rounds` rounds; then more, up to `max_rounds`, until `want` rounds are clean
+    pairs (`clean_pair`)."""
     servers = list({id(s[2]): s[2] for s in sides}.values())
     rounds = []
     try:
         for n in range(max_rounds):
-            if n >= min_rounds and sum(map(clean_pair, rounds)) >= args.same_placement:
+            if n >= min_rounds and sum(map(clean_pair, rounds)) >= want:
                 break
             k = n % len(sides)
             row = {}
@@ -579,7 +579,7 @@ def bench_chaos(args, bins):
         # method gives when nothing differs); then the steady client 0 alone.
         idle_before = wait_screens(server, t_origin, 1)[-1]
         rounds_before = fresh_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("control", cg, control, 1, "3@1")],
-                                     failures, "before", args.before_rounds, args.before_rounds)
+                                     failures, "before", args.before_rounds, args.before_rounds + 2, 1)
         control.send(signal.SIGSTOP)
         steady = g.client(bins, "swift", 0, "2@1")
         time.sleep(1.0)
@@ -640,7 +640,7 @@ def bench_chaos(args, bins):
         # probes, the other server SIGSTOPped.
         rounds = fresh_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("chaos", g, server, 0, "2@1"),
                                            ("control", cg, control, 1, "3@1")], failures, "after",
-                              args.after_rounds, args.max_after_rounds)
+                              args.after_rounds, args.max_after_rounds, args.same_placement)
         control.stop(signal.SIGTERM)
         time.sleep(2.5)
         idle_after = wait_screens(server, time.monotonic() - 1.2, 1)[-1]
@@ -905,7 +905,8 @@ def main():
     ap.add_argument("--after-startup", action="store_true",
                     help="chaos: kill clients only once they forward (the delay counts from then)")
     ap.add_argument("--before-rounds", type=int, default=2,
-                    help="chaos: rounds of fresh-client windows before the kills (chaos client 1, control)")
+                    help="chaos: rounds of fresh-client windows before the kills (chaos client 1, control); "
+                         "up to 2 more until one is a clean pair")
     ap.add_argument("--after-rounds", type=int, default=4,
                     help="chaos: rounds of fresh-client windows after the kills (chaos client 1, chaos client 0, control)")
     ap.add_argument("--max-after-rounds", type=int, default=10,
