@@ -5,7 +5,9 @@ everything first; see docs/reliability.md.
 
   reliability.py clients  [--rounds N] [--seconds S]   1, 2, 3 clients on CPU 1, Swift beside C
   reliability.py pool-ops [--rounds N] [--seconds S]   the five mempool ops, server x client kinds
-  reliability.py chaos    [--kills N] [--seed N]       100 SIGKILLs of a client under full load
+  reliability.py chaos    [--kills N] [--seed N]       100 SIGKILLs of a client under full load; then a
+                                                       fresh client against a control server, paired
+                                                       within a placement (see bench_chaos)
 
 Every group of processes runs on two net_null ports, server `-l 0` (CPU 0), clients
 `--lcores 2@1`, `3@1`, `4@1` (all on CPU 1). Throughput is what the clients forwarded: the TX
