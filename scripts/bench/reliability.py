@@ -5,7 +5,9 @@ everything first; see docs/reliability.md.
 
   reliability.py clients  [--rounds N] [--seconds S]   1, 2, 3 clients on CPU 1, Swift beside C
   reliability.py pool-ops [--rounds N] [--seconds S]   the five mempool ops, server x client kinds
-  reliability.py chaos    [--kills N] [--seed N]       100 SIGKILLs of a client under full load
+  reliability.py chaos    [--kills N] [--seed N]       100 SIGKILLs of a client under full load; then a
+                                                       fresh client against a control server, paired
+                                                       within a placement (see bench_chaos)
 
 Every group of processes runs on two net_null ports, server `-l 0` (CPU 0), clients
 `--lcores 2@1`, `3@1`, `4@1` (all on CPU 1). Throughput is what the clients forwarded: the TX
@@ -127,6 +129,7 @@ class Group:
     def __exit__(self, *exc):
         for p in reversed(self.procs):
             if p.p.poll() is None:
+                p.send(signal.SIGCONT)  # a server the chaos run paused would not see SIGTERM
                 p.stop(signal.SIGTERM, timeout=5)
         for p in self.procs:
             p.kill()
@@ -407,25 +410,182 @@ def start_or_diagnose(g, bins, i, lcore, failures):
         return None
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) the thread `pid` (a process's main thread) has used so far."""
+    fields = open(f"/proc/{pid}/task/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fresh_window(bins, g, server, cid, lcore, seconds, failures):
+    """A fresh client `cid` on `lcore` in group `g`: started, 1 s to settle, `seconds` measured
+    through the server's telemetry, stopped with SIGTERM, and waited for until the server has
+    logged its exit (so the server has taken back what it held before anything else runs).
+    A dict (pps forwarded, server RX pps, window times, the server's CLIENTS section at the end
+    of the window), or None when it did not start (recorded in `failures`)."""
+    p = start_or_diagnose(g, bins, cid, lcore, failures)
+    if p is None:
+        return None
+    time.sleep(1.0)
+    tel = Telemetry(g.prefix)
+    try:
+        cpu0 = (cpu_seconds(p.p.pid), cpu_seconds(server.p.pid))
+        t0 = time.monotonic()
+        fwd, rx = tel.rates(seconds)
+        t1 = time.monotonic()
+        cpu1 = (cpu_seconds(p.p.pid), cpu_seconds(server.p.pid))
+    finally:
+        tel.close()
+    # The share of its CPU each busy loop got: below 1 when something else (a compiler of the
+    # other developers) ran on that CPU during the window.
+    shares = [(b - a) / (t1 - t0) for a, b in zip(cpu0, cpu1)]
+    with server.lock:
+        lines = [l for t, l in server.lines if t <= t1]
+    start = max((i for i, l in enumerate(lines) if l.startswith("CLIENTS")), default=None)
+    section = lines[start:start + 2 + 3 * 16] if start is not None else []
+    section = section[:next((i for i, l in enumerate(section) if l.startswith("Undelivered")), len(section))]
+    pid = p.p.pid
+    p.stop(signal.SIGTERM)
+    g.procs.remove(p)
+    with contextlib.suppress(RuntimeError):
+        server.wait_for(rf"client {cid}: exited \(pid {pid}\)", timeout=5)
+    return {"pps": fwd, "server_rx_pps": rx, "t0": t0, "t1": t1, "client_cpu_share": shares[0],
+            "server_cpu_share": shares[1], "clients_screen": section}
+
+
+SHARE_OK = 0.95  # a window counts as uncontended when both busy loops got this much of their CPU
+
+
+def clean_pair(row):
+    """Whether a round's first and last windows (the chaos group's fresh client 1 and the
+    control's) can be compared: the same placement, not moved, and both uncontended."""
+    a, c = row[0], row[-1]
+    return (a["placement"] == c["placement"] != "moved"
+            and min(a["client_cpu_share"], a["server_cpu_share"], c["client_cpu_share"], c["server_cpu_share"]) >= SHARE_OK)
+
+
+def steady_window(server, client, seconds):
+    """A window of the already running client: (t0, t1, probes, CPU shares of client and server).
+    The probes run beside the two busy loops (core_latency still answers, a little slower)."""
+    probes = [core_latency()]
+    cpu0 = (cpu_seconds(client.p.pid), cpu_seconds(server.p.pid))
+    t0 = time.monotonic()
+    time.sleep(seconds)
+    t1 = time.monotonic()
+    cpu1 = (cpu_seconds(client.p.pid), cpu_seconds(server.p.pid))
+    probes.append(core_latency())
+    return t0, t1, probes, [(b - a) / (t1 - t0) for a, b in zip(cpu0, cpu1)]
+
+
+def fresh_rounds(args, bins, sides, failures, label, min_rounds, max_rounds, want):
+    """Rounds of fresh-client windows, one per side per round, the order rotating from round to
+    round; each window between two core_latency probes, taken with every other side's server
+    SIGSTOPped (two spinning servers would share CPU 0). `sides`: (group name, Group, server
+    Proc, client id, lcore), the chaos group's client 1 first and the control's client 1 last.
+    At least `min_rounds` rounds; then more, up to `max_rounds`, until `want` rounds are clean
+    pairs (`clean_pair`)."""
+    servers = list({id(s[2]): s[2] for s in sides}.values())
+    rounds = []
+    try:
+        for n in range(max_rounds):
+            if n >= min_rounds and sum(map(clean_pair, rounds)) >= want:
+                break
+            k = n % len(sides)
+            row = {}
+            for j in list(range(k, len(sides))) + list(range(k)):
+                name, g, server, cid, lcore = sides[j]
+                for s in servers:
+                    s.send(signal.SIGCONT if s is server else signal.SIGSTOP)
+                before = core_latency()
+                w = fresh_window(bins, g, server, cid, lcore, args.seconds, failures)
+                after = core_latency()
+                if w is None:
+                    if cid != 0:  # is it the id, or is any new client stuck? Try id 0 too.
+                        w0 = fresh_window(bins, g, server, 0, "2@1", seconds=0.1, failures=failures)
+                        failures[-1]["client_0_started"] = w0 is not None
+                    return rounds
+                w.update(phase=label, side=j, group=name, client=cid, lcore=lcore, round=n, probe_before_ns=before,
+                         probe_after_ns=after, placement=placement(before, after),
+                         loadavg=os.getloadavg()[0])
+                row[j] = w
+            rounds.append([row[j] for j in range(len(sides))])
+            log(f"  {label}, round {n + 1}: " + " | ".join(
+                f"{w['group']} client {w['client']}: {w['pps'] / 1e6:5.1f} Mpps (server rx {w['server_rx_pps'] / 1e6:5.1f}) "
+                f"{w['placement']} {w['probe_before_ns']:.0f}/{w['probe_after_ns']:.0f} ns, "
+                f"CPU {w['client_cpu_share']:.2f}/{w['server_cpu_share']:.2f}" for w in rounds[-1])
+                + f"  (load {os.getloadavg()[0]:.1f}){'' if clean_pair(rounds[-1]) else '  [not a clean pair]'}")
+    finally:
+        for s in servers:
+            s.send(signal.SIGCONT)
+    return rounds
+
+
+def summarize_rounds(rounds):
+    """Per placement: the medians of each side over every window in that placement, and the
+    chaos group's fresh client 1 over the control's, paired within a round: every pair in the
+    same placement, and the clean ones (`clean_pair`), whose median is the verdict."""
+    out = {}
+    for where in ("near", "far", "all"):
+        sides = {}
+        for r in rounds:
+            for w in r:
+                if where == "all" or w["placement"] == where:
+                    sides.setdefault(f"{w['group']} client {w['client']}", []).append(w["pps"])
+        if not sides:
+            continue
+        same = [r for r in rounds if r[-1]["pps"] > 0 and r[0]["placement"] == r[-1]["placement"] != "moved"
+                and (where == "all" or r[0]["placement"] == where)]
+        pairs = [r[0]["pps"] / r[-1]["pps"] for r in same]
+        clean = [r[0]["pps"] / r[-1]["pps"] for r in same if clean_pair(r)]
+        med = {k: statistics.median(v) for k, v in sides.items()}
+        a, c = med.get("chaos client 1"), med.get("control client 1")
+        out[where] = {"windows": {k: len(v) for k, v in sides.items()}, "median_pps": med,
+                      "min_max_pps": {k: (min(v), max(v)) for k, v in sides.items()},
+                      "same_placement_ratios": pairs,
+                      "same_placement_ratio_median": statistics.median(pairs) if pairs else None,
+                      "clean_ratios": clean, "clean_ratio_median": statistics.median(clean) if clean else None,
+                      "ratio_of_medians": a / c if a and c else None}
+    return out
+
+
+def log_summary(label, summary):
+    for where, a in summary.items():
+        log(f"    {label} {where:4s}: windows {a['windows']}; median Mpps "
+            + ", ".join(f"{k} {v / 1e6:.1f}" for k, v in a["median_pps"].items())
+            + "; chaos client 1 / control client 1: same-placement pairs "
+            + (", ".join(f"{x:.2f}" for x in a["same_placement_ratios"]) or "none")
+            + (f" (median {a['same_placement_ratio_median']:.3f})" if a["same_placement_ratio_median"] is not None else "")
+            + ", clean pairs " + (", ".join(f"{x:.2f}" for x in a["clean_ratios"]) or "none")
+            + (f" (median {a['clean_ratio_median']:.3f})" if a["clean_ratio_median"] is not None else ""))
+
+
 def bench_chaos(args, bins):
     rng = random.Random(args.seed)
     kills = []
     held = contextlib.ExitStack()
     held.enter_context(dpdk_lock(args.lock))  # for the chaos run and its control
-    with held, Group() as g:
+    failures = []
+    with held, Group() as g, Group() as cg:
+        # The control: a server of the same configuration that sees no kill, paused (SIGSTOP)
+        # except while its own fresh client is measured.
+        control = cg.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
+                            extra_app=["--reclaim"] if args.reclaim else [])
+        control.send(signal.SIGSTOP)
         # lcore 1 prints the screen every second
         server = g.server(bins, "swift", 2, lcores=("-l", "0-1"), extra_eal=args.server_eal.split(),
                           extra_app=["--reclaim"] if args.reclaim else [])
         t_origin = time.monotonic()
         sampler = Sampler(g.prefix)
         sampler.start()
-        # Before: no client (both ids unregistered), then the steady client 0 alone.
+        # Before: no client (both ids unregistered); a fresh client 1 here and under the control
+        # in alternating rounds (the same measurement as after the kills: it shows what the
+        # method gives when nothing differs); then the steady client 0 alone.
         idle_before = wait_screens(server, t_origin, 1)[-1]
+        rounds_before = fresh_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("control", cg, control, 1, "3@1")],
+                                     failures, "before", args.before_rounds, args.before_rounds + 2, 1)
+        control.send(signal.SIGSTOP)
         steady = g.client(bins, "swift", 0, "2@1")
         time.sleep(1.0)
-        t_b0 = time.monotonic()
-        time.sleep(args.seconds)
-        t_b1 = time.monotonic()
+        t_b0, t_b1, probes_before, shares_before = steady_window(server, steady, args.seconds)
         steady_before = [s for s in screens(server) if t_b0 <= s[0] <= t_b1]
         log(f"chaos: before: client 0 alone, window {t_b1 - t_b0:.1f} s")
         # The kills: client id 1 on CPU 1 beside the steady client, SIGKILLed 5 to 500 ms after
@@ -460,31 +620,35 @@ def bench_chaos(args, bins):
         # After: give the monitor time to take back what the last victim held, then the steady
         # client alone again, then a fresh client on the id that was killed 100 times.
         time.sleep(1.0)
-        t_a0 = time.monotonic()
-        time.sleep(args.seconds)
-        t_a1 = time.monotonic()
+        t_a0, t_a1, probes_steady_after, shares_steady_after = steady_window(server, steady, args.seconds)
         steady_after = [s for s in screens(server) if t_a0 <= s[0] <= t_a1]
         steady.stop(signal.SIGTERM)
-        failures = []
-        fresh = start_or_diagnose(g, bins, 1, "3@1", failures)
-        if fresh is None:
-            # Is it the id, or is any new client stuck? Try the other id.
-            fresh = start_or_diagnose(g, bins, 0, "2@1", failures)
-        t_f0 = t_f1 = None
-        if fresh is not None:
-            time.sleep(1.0)
-            t_f0 = time.monotonic()
-            time.sleep(args.seconds)
-            t_f1 = time.monotonic()
-            fresh.stop(signal.SIGTERM)
+        # The control's id 0 must be vacant too, as the chaos group's is now: an id never claimed
+        # gets packets (as in the C server, for C clients), and the spilling of its share off its
+        # full ring slows the control's client 1 (paired rounds, near, under load:
+        # 0.69-1.07 of a control whose id 0 is vacant, median 0.86).
+        server.send(signal.SIGSTOP)
+        control.send(signal.SIGCONT)
+        once = cg.client(bins, "swift", 0, "2@1")
+        pid = once.p.pid
+        once.stop(signal.SIGTERM)
+        cg.procs.remove(once)
+        control.wait_for(rf"client 0: exited \(pid {pid}\)", timeout=5)
+        control.send(signal.SIGSTOP)
+        server.send(signal.SIGCONT)
+        # The fresh client, measured against the control without the placement's 4x: rounds that
+        # alternate (order rotating) a fresh client 1 in this group, a fresh client 0 in this
+        # group, and a fresh client 1 under the control; each window between two core_latency
+        # probes, the other server SIGSTOPped.
+        rounds = fresh_rounds(args, bins, [("chaos", g, server, 1, "3@1"), ("chaos", g, server, 0, "2@1"),
+                                           ("control", cg, control, 1, "3@1")], failures, "after",
+                              args.after_rounds, args.max_after_rounds, args.same_placement)
+        control.stop(signal.SIGTERM)
         time.sleep(2.5)
         idle_after = wait_screens(server, time.monotonic() - 1.2, 1)[-1]
         sampler.stop()
         t_end = time.monotonic()
         rc = server.stop(signal.SIGTERM)
-        # Control for the machine's drift (other developers' work): the same fresh client under
-        # a fresh server that saw no kill, measured right after.
-        control_pps = client_server_rate(bins, "swift", "swift", 1, args.seconds)
     text = server.text()
     final = screens(server)[-1]
     samples = sampler.samples
@@ -494,7 +658,12 @@ def bench_chaos(args, bins):
         (ta, a), (tb, b) = inside[0], inside[-1]
         return (b - a) / (tb - ta)
 
-    before_pps, after_pps = rate(t_b0, t_b1), (rate(t_f0, t_f1) if t_f0 else 0.0)
+    before_pps, steady_after_pps = rate(t_b0, t_b1), rate(t_a0, t_a1)
+    after = summarize_rounds(rounds)
+    before = summarize_rounds(rounds_before)
+    first = rounds[0][0] if rounds else None
+    after_pps = first["pps"] if first else 0.0  # the first fresh client 1 after the kills
+    verdict = after.get("all", {}).get("clean_ratio_median")
     chaos_pps = rate(t_c0, t_c1)
     reclaims = [(t - t_origin, int(m.group(1))) for t, l in server.lines
                 for m in [re.search(r"client 1: .*took back (\d+) mbufs", l)] if m]
@@ -517,9 +686,19 @@ def bench_chaos(args, bins):
         "victims_killed_before_eal_init_done": sum(not k["eal_up"] for k in kills),
         "server_events_client_1": events,
         "mbufs_taken_back_total": sum(n for _, n in reclaims),
-        "before_pps": before_pps, "chaos_pps": chaos_pps, "fresh_client_after_pps": after_pps,
-        "after_over_before": after_pps / before_pps,
-        "control_fresh_server_pps": control_pps, "after_over_control": after_pps / control_pps,
+        "before_pps": before_pps, "before_probes_ns": probes_before,
+        "before_placement": placement(*probes_before), "before_cpu_shares": shares_before,
+        "steady_after_pps": steady_after_pps, "steady_after_probes_ns": probes_steady_after,
+        "steady_after_placement": placement(*probes_steady_after), "steady_after_cpu_shares": shares_steady_after,
+        "before_rounds": [[{k: (v - t_origin if k in ("t0", "t1") and w["group"] == "chaos" else v)
+                            for k, v in w.items()} for w in r] for r in rounds_before],
+        "before_summary": before,
+        "chaos_pps": chaos_pps, "first_fresh_client_after_pps": after_pps,
+        "after_rounds": [[{k: (v - t_origin if k in ("t0", "t1") and w["group"] == "chaos" else v)
+                           for k, v in w.items()} for w in r] for r in rounds],
+        "after_summary": after,
+        "fresh_over_control_clean_pairs_median": verdict, "share_ok": SHARE_OK,
+        "met_0_90": verdict is not None and verdict >= 0.90,
         "idle_free_plus_queued_before": idle_before[1] + idle_before[4],
         "idle_free_plus_queued_after": idle_after[1] + idle_after[4],
         "steady_free_plus_queued_before_median": statistics.median(s[1] + s[4] for s in steady_before) if steady_before else None,
@@ -535,7 +714,8 @@ def bench_chaos(args, bins):
         "reclaims": reclaims,
         "phases": {"before": (t_b0 - t_origin, t_b1 - t_origin), "chaos": (t_c0 - t_origin, t_c1 - t_origin),
                    "steady_after": (t_a0 - t_origin, t_a1 - t_origin),
-                   "fresh": (t_f0 - t_origin, t_f1 - t_origin) if t_f0 else (t_a1 - t_origin, t_a1 - t_origin),
+                   "fresh": [(w["t0"] - t_origin, w["t1"] - t_origin, w["client"]) for r in rounds_before + rounds
+                             for w in r if w["group"] == "chaos"],
                    "end": t_end - t_origin},
     }
     log(f"chaos (seed {args.seed}): {killed} of {len(kills)} victims died by SIGKILL; "
@@ -544,8 +724,18 @@ def bench_chaos(args, bins):
     log(f"  took back {result['mbufs_taken_back_total']} mbufs over {len(reclaims)} reclaims; "
         f"{result['eal_read_locks_taken_back']} dead read locks of the EAL memory hotplug lock taken back")
     log(f"  pps: client 0 alone before {before_pps / 1e6:.2f} Mpps, during the kills {chaos_pps / 1e6:.2f} Mpps, "
-        f"fresh client 1 alone after {after_pps / 1e6:.2f} Mpps: after/before {after_pps / before_pps:.3f}; "
-        f"control (fresh server, no kills, right after) {control_pps / 1e6:.2f} Mpps: after/control {after_pps / control_pps:.3f}")
+        f"client 0 alone after {steady_after_pps / 1e6:.2f} Mpps; placement before {result['before_placement']} "
+        f"{probes_before[0]:.0f}/{probes_before[1]:.0f} ns, after {result['steady_after_placement']} "
+        f"{probes_steady_after[0]:.0f}/{probes_steady_after[1]:.0f} ns; CPU shares (client/server) before "
+        f"{shares_before[0]:.2f}/{shares_before[1]:.2f}, after {shares_steady_after[0]:.2f}/{shares_steady_after[1]:.2f}")
+    log(f"  fresh clients before the kills, {len(rounds_before)} rounds (chaos client 1, control client 1):")
+    log_summary("before", before)
+    log(f"  fresh clients after the kills, {len(rounds)} rounds (chaos client 1, chaos client 0, control client 1):")
+    log_summary("after", after)
+    log(f"  fresh client 1 after the kills over the control, clean pairs (same placement, every busy loop had "
+        f">= {SHARE_OK:.0%} of its CPU), median: "
+        + (f"{verdict:.3f}: {'MET' if verdict >= 0.90 else 'NOT MET'} (>= 0.90)" if verdict is not None
+           else "no clean pair: UNDECIDED"))
     log(f"  free+queued, no client attached: before {result['idle_free_plus_queued_before']}, after "
         f"{result['idle_free_plus_queued_after']} of {total}; with client 0 forwarding (median of screens): before "
         f"{result['steady_free_plus_queued_before_median']}, after {result['steady_free_plus_queued_after_median']}")
@@ -553,7 +743,8 @@ def bench_chaos(args, bins):
         + ("nothing lost" if result["final_free_plus_queued_equals_total"] else "MBUFS LOST")
         + f"; server exit status {rc}")
     name = ("reliability-chaos" + ("-after-startup" if args.after_startup else "") + ("-reclaim" if args.reclaim else "")
-            + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else ""))
+            + ("-" + re.sub(r"[^a-z0-9]+", "-", args.server_eal).strip("-") if args.server_eal else "")
+            + f"-seed{args.seed}")  # runs of other seeds keep their own files
     for k in result["unexpected_victim_exits"]:
         log(f"  victim not killed by the signal: {k}")
     for f in failures:
@@ -644,7 +835,10 @@ def chart_chaos(r, path):
     plt = plt_or_none()
     if not plt:
         return
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    fig = plt.figure(figsize=(10, 9))
+    a1 = fig.add_subplot(3, 1, 1)
+    a2 = fig.add_subplot(3, 1, 2, sharex=a1)
+    a3 = fig.add_subplot(3, 1, 3)
     s = r["pps_samples"]
     ts = [(s[i][0] + s[i + 1][0]) / 2 for i in range(len(s) - 1)]
     pps = [(s[i + 1][1] - s[i][1]) / (s[i + 1][0] - s[i][0]) / 1e6 for i in range(len(s) - 1)]
@@ -653,10 +847,13 @@ def chart_chaos(r, path):
     for k in r["kills"]:
         a1.axvline(k["kill"], color="red" if k["forwarding"] else "orange", lw=0.4, alpha=0.6)
     ph = r["phases"]
-    for name, color in (("before", "green"), ("steady_after", "green"), ("fresh", "blue")):
-        a1.axvspan(*ph[name], color=color, alpha=0.08)
-    a1.set_title(f"{r['killed_by_sigkill']} SIGKILLs of client 1 (red: while forwarding, orange: during start-up); "
-                 f"green: client 0 alone, blue: fresh client 1")
+    for name in ("before", "steady_after"):
+        a1.axvspan(*ph[name], color="green", alpha=0.08)
+    for t0, t1, c in ph["fresh"]:
+        a1.axvspan(t0, t1, color="blue" if c == 1 else "purple", alpha=0.08)
+    a1.set_title(f"{r['killed_by_sigkill']} SIGKILLs of client 1 (red: while forwarding, orange: during start-up)\n"
+                 f"green: client 0 alone; blue/purple: fresh client 1/0 (gaps: the control's windows, this server stopped)",
+                 fontsize=9)
     sc = r["screens"]
     a2.plot([t for t, _, _ in sc], [f for _, f, _ in sc], ".-", label="free mbufs (server screen, 1/s)")
     a2.plot([t for t, _, _ in sc], [f + q for _, f, q in sc], ".-", label="free + queued in client rings")
@@ -667,6 +864,31 @@ def chart_chaos(r, path):
     a2.set_ylabel("mbufs")
     a2.set_xlabel("seconds since the server started")
     a2.legend(fontsize=8, loc="lower left")
+    # Every fresh-client window, before the kills (rounds 1..B) and after them (B+1..): colour by
+    # side, marker by placement, hollow when a busy loop had less than SHARE_OK of its CPU.
+    sides = {("chaos", 1): ("chaos group, fresh client 1", "C0"), ("chaos", 0): ("chaos group, fresh client 0", "C1"),
+             ("control", 1): ("control server, fresh client 1", "C2")}
+    marker = {"near": "o", "far": "s", "moved": "x"}
+    nb = len(r["before_rounds"])
+    seen = set()
+    for offset, rounds in ((0, r["before_rounds"]), (nb, r["after_rounds"])):
+        for row in rounds:
+            for w in row:
+                name, color = sides[(w["group"], w["client"])]
+                x = offset + w["round"] + 1 + {"C0": -0.12, "C1": 0, "C2": 0.12}[color]
+                ok = min(w["client_cpu_share"], w["server_cpu_share"]) >= r["share_ok"]
+                label = f"{name}, {w['placement']}" if (name, w["placement"]) not in seen else None
+                seen.add((name, w["placement"]))
+                a3.plot([x], [w["pps"] / 1e6], marker[w["placement"]], color=color, mfc=color if ok else "none",
+                        label=label)
+    a3.axvline(nb + 0.5, color="red", lw=0.8)
+    a3.set_xlabel(f"round (1-{nb}: before the kills, then after; order rotating; o near, s far, x moved; "
+                  f"hollow: < {r['share_ok']:.0%} CPU)", fontsize=8)
+    a3.set_ylabel("Mpps forwarded")
+    v = r.get("fresh_over_control_clean_pairs_median")
+    a3.set_title("fresh client 1 after the kills / control, clean pairs (same placement, CPUs not shared), median: "
+                 + (f"{v:.2f}" if v is not None else "no pair"), fontsize=9)
+    a3.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
@@ -684,6 +906,16 @@ def main():
                     help="chaos: run the server with --reclaim (clients hand every packet back; nothing they held is lost)")
     ap.add_argument("--after-startup", action="store_true",
                     help="chaos: kill clients only once they forward (the delay counts from then)")
+    ap.add_argument("--before-rounds", type=int, default=2,
+                    help="chaos: rounds of fresh-client windows before the kills (chaos client 1, control); "
+                         "up to 2 more until one is a clean pair")
+    ap.add_argument("--after-rounds", type=int, default=4,
+                    help="chaos: rounds of fresh-client windows after the kills (chaos client 1, chaos client 0, control)")
+    ap.add_argument("--max-after-rounds", type=int, default=16,
+                    help="chaos: more rounds, up to this many, until --same-placement rounds had the chaos group's "
+                         "client 1 and the control in the same placement")
+    ap.add_argument("--same-placement", type=int, default=8,
+                    help="chaos: clean pairs (see clean_pair) wanted after the kills; 3 proved too few (0.69-1.23 within a placement)")
     ap.add_argument("--no-lock", dest="lock", action="store_false")
     ap.add_argument("--swift-dir", default=os.path.join(ROOT, ".build", "release"))
     ap.add_argument("--c-dir", default=os.path.join(ROOT, ".build", "c-samples"))
