@@ -138,6 +138,19 @@ struct EALLockRepair: @unchecked Sendable {
         }
     }
 
+    /// At exit, after the monitor has stopped: whether the memory hotplug lock stays held for
+    /// writing through one second of looks. A live writer (a client growing the heap, or exiting)
+    /// holds it for milliseconds; one that stays is a writer that died holding it, and every
+    /// teardown step that takes it (rte_pdump_uninit's memzone free, the EAL's cleanup) would
+    /// wait for ever.
+    func writerDiedHoldingTheLock() -> Bool {
+        for _ in 0..<20 {
+            guard word(Words.hotplugLockOffset) & Words.write != 0 else { return false }
+            usleep(50_000)
+        }
+        return true
+    }
+
     private func lockWord(_ offset: Int) -> SharedInt32 {
         SharedInt32(unsafeAddress: base.advanced(by: offset).assumingMemoryBound(to: Int32.self))
     }

@@ -14,6 +14,8 @@ import SampleSupport
 
 /// Exit status when the mbuf pool's ring was found stuck by a process that died inside it.
 let exitPoolDamaged: Int32 = 3
+/// Exit status when a dead process holds the EAL's memory lock for writing (see `serve`).
+let exitEALLocked: Int32 = 4
 
 /// Everything after the EAL is up (the start-up skeleton is `Sample.run`); returns the exit status.
 func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -> Int32 {
@@ -37,9 +39,9 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     let display = StatsDisplay(state: state, clients: counters)
     let board = DeliveryBoard(initial: DeliveryPlan(clients: options.numClients))
     let poolHealth = PoolHealth()
+    let watcher = ClientMonitor(state: state, board: board, poolHealth: poolHealth)
     let monitor: ControlThread
     do {
-        let watcher = ClientMonitor(state: state, board: board, poolHealth: poolHealth)
         monitor = try ControlThread(name: "mp-client-mon") { watcher.run() }
     } catch {
         throw .failed("Cannot start the client monitor: \(error)")
@@ -70,11 +72,20 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     monitor.join()
     eal.waitForWorkers()
     forwarder.drainReturns()
-    observer.stop()
+    // A process that died holding the EAL's memory lock for writing (a client killed while its
+    // start-up grew the shared heap) makes every teardown step that takes the lock wait for
+    // ever: then the server says so after its final figures and leaves without them.
+    let ealLocked = watcher.lockRepair?.writerDiedHoldingTheLock() ?? false
+    if !ealLocked { observer.stop() }
 
     print("\nmp_server stopping (signal \(Shutdown.signal)); final statistics:")
     print(display.render(rates: rates.current), terminator: "")
     Console.flush()
+    if ealLocked {
+        sample.printError("the EAL's memory hotplug lock is held for writing by a process that died (a client killed while growing the shared heap): no process can join this group and DPDK's shared memory cannot be released; exiting without the EAL's cleanup. Restart the group; mp_server -m or --socket-mem keeps client start-ups from growing the heap")
+        Console.flush()
+        _exit(exitEALLocked)
+    }
     // A check as well as a server: damage found in the shared pool makes the exit status say so.
     return poolHealth.damaged.load(ordering: .relaxed) ? exitPoolDamaged : 0
 }

@@ -122,6 +122,28 @@ extension MultiProcess.ClientServerTests {
         }
     }
 
+    /// A writer of the EAL's memory hotplug lock that never unlocks (as a client killed while its
+    /// start-up grows the shared heap leaves it): it cannot be taken back (what it guards may be
+    /// half changed), so the server reports it within seconds, and on SIGINT prints its final
+    /// figures, says why it skips the EAL's teardown (which would wait for the lock for ever)
+    /// and exits 4 at once instead of hanging.
+    @Test func deadWriterOfTheEALMemoryLockIsReportedAndTheServerStillExits() async throws {
+        try await DPDKGroup.with("cs_deadwriter") { group in
+            let server = try await startServer(group, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1"])
+            let config = try #require(HotplugLockWord(prefix: group.prefix))
+            config.add(2) // a writer that will never unlock
+            config.unmap()
+            try await server.waitForLine("dead writer reported", timeout: 5) {
+                $0.contains("memory hotplug lock has been held for writing for 2 s (lock word 2)")
+            }
+            server.signal(SIGINT)
+            #expect(try await server.waitForExit(timeout: 10) == 4, "\(server.text)")
+            #expect(server.text.contains("final statistics"), "\(server.text)")
+            #expect(server.lines.contains { $0.hasPrefix("ERROR: ") && $0.contains("held for writing by a process that died") },
+                    "\(server.text)")
+        }
+    }
+
     /// A client that stops (SIGSTOP) gets no packets once its heartbeat is older than the stall
     /// timeout; the other takes its share; it gets them again when it resumes.
     @Test func stalledClientLosesItsShareUntilItResumes() async throws {
