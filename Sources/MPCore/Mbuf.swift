@@ -106,7 +106,7 @@ public struct MbufBurst: ~Copyable {
 
     /// Moves the held mbufs to the start of the slots, after `popFirst` or a partial send left
     /// a gap there. Rare: a datapath that sends or frees whole bursts never needs it.
-    @inlinable mutating func compact() {
+    @usableFromInline mutating func compact() {
         guard head > 0 else { return }
         let n = end &- head
         if n > 0 { slots.moveInitialize(from: slots + head, count: n) } // overlapping: memmove
