@@ -92,8 +92,11 @@ struct ClientForwarder: ~Copyable {
                 // A port id is below RTE_MAX_ETHPORTS (32): the mask only spares a bounds check.
                 let out = Int(outputs[Int(mbuf.port.rawValue) & 31])
                 // `outputs` holds only positions below txBuffers.count (checked above).
-                let sent = txBuffers[unchecked: out].add(mbuf)
-                if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
+                // `append` and a separate send of a full buffer, not `add`: see `append`.
+                if txBuffers[unchecked: out].append(mbuf) {
+                    let sent = txBuffers[unchecked: out].flushFull()
+                    if sent > 0 { txCount[out].add(UInt64(truncatingIfNeeded: sent)) }
+                }
             }
             needFlush = true
         }

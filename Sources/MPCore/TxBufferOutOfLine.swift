@@ -12,7 +12,19 @@ extension TxBuffer {
         return flushFull()
     }
 
-    /// The send of `add(_:)`, kept out of line.
-    @usableFromInline @inline(never)
-    func flushFull() -> Int { flush() }
+    /// Queues one packet without sending anything: a store and an increment, reading nothing
+    /// of the buffer but its storage. Consumes the mbuf.
+    /// - Returns: whether the buffer is now full; send it then (`flushFull()`) before the next
+    ///   `append`. For a per-packet loop that holds its buffers in a `FixedArray`: reached
+    ///   through the array, `add(_:)`'s out-of-line send makes the compiler copy the whole
+    ///   buffer value to the stack for every packet, `append` does not.
+    @inlinable
+    public func append(_ mbuf: consuming Mbuf) -> Bool {
+        cdpdk_eth_tx_buffer_put(raw, mbuf.release()) != 0
+    }
+
+    /// `flush()` kept out of line: the send of a buffer that `add(_:)` or `append(_:)` filled.
+    /// - Returns: packets sent.
+    @inline(never)
+    public func flushFull() -> Int { flush() }
 }

@@ -42,6 +42,23 @@ import Testing
         #expect(rig.pool.inUseCount == 2) // the two still queued
     }
 
+    @Test func appendSaysFullWithoutSendingAndFlushFullSendsInOrder() throws {
+        let rig = try RingPortRig(txSlots: 64)
+        defer { rig.close() }
+        let drops = try Self.dropCounter()
+        let tx = try TxBuffer(port: rig.port, queue: QueueID(0), capacity: 4, drops: drops)
+
+        var full: [Bool] = []
+        for i in 0..<4 { full.append(tx.append(try rig.pool.allocate(copying: Self.frame(i)))) }
+        #expect(full == [false, false, false, true])
+        #expect(rig.txRing.count == 0) // append never sends
+        #expect(tx.flushFull() == 4)
+        #expect(!tx.append(try rig.pool.allocate(copying: Self.frame(4))))
+        #expect(tx.flush() == 1)
+        #expect(Self.drain(rig.txRing) == (0..<5).map { Self.frame($0) })
+        #expect(drops.value == 0 && rig.pool.inUseCount == 0)
+    }
+
     @Test func addCountsWhatTheDeviceRefusesAsDropped() throws {
         let rig = try RingPortRig(txSlots: 4) // holds 3
         defer { rig.close() }
