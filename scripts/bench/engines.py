@@ -61,11 +61,11 @@ def null_window(bench, launches, seconds):
     for l in launches:
         l.p.wait_for(l.started)
     time.sleep(1.0)
-    ca = [cpu_times(l.p.p.pid) for l in launches]
+    ca = [benchmod.cpu_times(l.p.p.pid) for l in launches]
     a = [benchmod.port_counter(l.prefix, l.counter) for l in launches]
     time.sleep(seconds)
     b = [benchmod.port_counter(l.prefix, l.counter) for l in launches]
-    cb = [cpu_times(l.p.p.pid) for l in launches]
+    cb = [benchmod.cpu_times(l.p.p.pid) for l in launches]
     for l in launches:
         l.p.stop()
     figures = []
@@ -86,18 +86,6 @@ class Figure(float):
         f = super().__new__(cls, cpu)
         f.wall, f.share = wall, share
         return f
-
-
-def cpu_times(pid):
-    """Time on CPU of every thread of `pid`, in ns (/proc/PID/task/TID/schedstat, first field)."""
-    times = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                times[tid] = int(f.read().split()[0])
-        except (OSError, ValueError, IndexError):
-            pass
-    return times
 
 
 def sym_ours(bench, mode):
@@ -129,7 +117,7 @@ def server_alone(bench, distribution):
     return Launch(p, pre, r"Finished Process Init", counter="ipackets")
 
 
-def scenario_pairs(bench, seconds):
+def scenario_pairs(bench):
     """name -> (label a, launcher a, label b, launcher b): the ratio is a / b. A launcher starts
     one forwarder and returns its `Launch`; `None` for pairs measured another way (cs1 flow,
     whose launchers are whole measurements, and which is never run side by side)."""
@@ -222,7 +210,7 @@ def main():
     if strangers:
         print("WARNING: other DPDK processes are running; figures will be lower and noisier:")
         print("\n".join("  " + s for s in strangers))
-    pairs = {k: v for k, v in scenario_pairs(bench, args.seconds).items()
+    pairs = {k: v for k, v in scenario_pairs(bench).items()
              if args.only in k and not (args.side_by_side and k.startswith("cs1"))}
     ratios = {k: [] for k in pairs}
     figures = {k: ([], []) for k in pairs}

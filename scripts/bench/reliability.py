@@ -35,7 +35,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import Proc  # noqa: E402  the general bench's process wrapper (lines with arrival times)
+from run import Proc, cpu_times  # noqa: E402  the general bench's process wrapper (lines with arrival times)
 import symmetric as smp  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -411,9 +411,8 @@ def start_or_diagnose(g, bins, i, lcore, failures):
 
 
 def cpu_seconds(pid):
-    """CPU time (user + system) the thread `pid` (a process's main thread) has used so far."""
-    fields = open(f"/proc/{pid}/task/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """Time on CPU the thread `pid` (a process's main thread) has had so far, in seconds."""
+    return cpu_times(pid)[str(pid)] / 1e9
 
 
 def fresh_window(bins, g, server, cid, lcore, seconds, failures):

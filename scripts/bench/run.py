@@ -49,6 +49,17 @@ def log(msg):
     print(msg, flush=True)
 
 
+def cpu_times(pid):
+    """Time on CPU of every thread of `pid`, in ns (/proc/PID/task/TID/schedstat, first field)."""
+    times = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                times[tid] = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return times
+
 
 def port_counter(prefix, counter):
     """The sum over ports 0 and 1 of an ethdev counter (`opackets`, `ipackets`) and when it was
