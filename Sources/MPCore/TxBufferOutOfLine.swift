@@ -8,8 +8,7 @@ extension TxBuffer {
     /// - Returns: packets sent by this call (0 unless the buffer filled).
     @inlinable
     public func add(_ mbuf: consuming Mbuf) -> Int {
-        if cdpdk_eth_tx_buffer_put(raw, mbuf.release()) == 0 { return 0 }
-        return flushFull()
+        append(mbuf) ? flushFull() : 0
     }
 
     /// Queues one packet without sending anything: a store and an increment, reading nothing
