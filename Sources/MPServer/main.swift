@@ -52,6 +52,7 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     // Before clients may attach: they look up the memzone it reserves for their figures.
     let rates = PortRates(ports: state.ports, display: display)
     let observer = Observability.start(display: display, rates: rates)
+    keepHeapHeadroom(eal)
     print("APP: Finished Process Init.")
 
     // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
@@ -82,12 +83,24 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     print(display.render(rates: rates.current), terminator: "")
     Console.flush()
     if ealLocked {
-        sample.printError("the EAL's memory hotplug lock is held for writing by a process that died (a client killed while growing the shared heap): no process can join this group and DPDK's shared memory cannot be released; exiting without the EAL's cleanup. Restart the group; mp_server -m or --socket-mem keeps client start-ups from growing the heap")
+        sample.printError("the EAL's memory hotplug lock is held for writing by a process that died (a client killed while growing the shared heap): no process can join this group and DPDK's shared memory cannot be released; exiting without the EAL's cleanup. Restart the group; a larger mp_server -m or --socket-mem keeps client start-ups from growing the heap")
         Console.flush()
         _exit(exitEALLocked)
     }
     // A check as well as a server: damage found in the shared pool makes the exit status say so.
     return poolHealth.damaged.load(ordering: .relaxed) ? exitPoolDamaged : 0
+}
+
+/// Room in the shared heap for clients' allocations, so that a client's start-up never grows the
+/// heap: a client killed while growing it would leave the EAL's memory lock held for writing
+/// (`EAL.keepHeapHeadroom`). Without enough hugepages the server goes on without it, as C does.
+func keepHeapHeadroom(_ eal: borrowing EAL) {
+    do {
+        let kept = try eal.keepHeapHeadroom()
+        serverLog("kept \(kept >> 20) MiB of hugepages for the shared heap, \(EAL.defaultHeapHeadroom >> 20) MiB of it free for clients", level: .debug)
+    } catch {
+        serverLog("\(error): a client killed while its start-up grows the heap can leave the group unjoinable (-m or --socket-mem avoids it)", level: .warning)
+    }
 }
 
 let sample = Sample<MPServerOptions>(name: "mp_server", errorPrefix: "ERROR: ", usage: MPServerOptions.usage(program:))

@@ -1,3 +1,4 @@
+import CDPDK
 import Glibc
 import MPCore
 import Synchronization
@@ -33,6 +34,28 @@ import Testing
         // rte_eal_remote_launch documents no code for the main lcore (22.11 answers EPIPE, its
         // code for a failed write to a worker's pipe): the lcore named is what matters.
         expectDPDKError(nil, naming: "0") { try eal.launch(on: LcoreID(0)) { 0 } }
+    }
+
+    /// `keepHeapHeadroom` leaves its pages in the heap as free space: without the mark it sets,
+    /// freeing its allocation would give whole free pages straight back. Then an allocation that
+    /// fits grows nothing, and freeing it shrinks nothing.
+    @Test func heapHeadroomStaysInTheHeapAsFreeSpace() throws {
+        let before = Self.heapBytes()
+        let kept = try eal.keepHeapHeadroom(bytes: 16 << 20)
+        let after = Self.heapBytes()
+        #expect(after >= before + (16 << 20), "heap \(before) -> \(after) bytes")
+        #expect(kept >= 16 << 20)
+        let p = try #require(rte_malloc(nil, 8 << 20, 0))
+        #expect(Self.heapBytes() == after)
+        rte_free(p)
+        #expect(Self.heapBytes() == after)
+    }
+
+    /// The size of socket 0's heap (`rte_malloc_get_socket_stats`).
+    static func heapBytes() -> Int {
+        var stats = rte_malloc_socket_stats()
+        _ = rte_malloc_get_socket_stats(0, &stats)
+        return Int(stats.heap_totalsz_bytes)
     }
 }
 

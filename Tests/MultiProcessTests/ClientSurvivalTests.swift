@@ -17,6 +17,7 @@ extension MultiProcess.ClientServerTests {
         var before = 0.0, after = 0.0
         try await DPDKGroup.with("cs_chaos") { group in
             let server = try await startServer(group, binary: serverBinary, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1", "--reclaim"])
+            let pages = group.hugepageFiles
             let traffic = try QueueTraffic(group)
             before = try await rates(group, client: clientBinary, traffic).sorted()[1] // the median of three
             for i in 0..<20 {
@@ -39,6 +40,9 @@ extension MultiProcess.ClientServerTests {
             for _ in 0..<5 where after < 0.9 * before {
                 after = max(after, try await rates(group, client: clientBinary, traffic).max()!)
             }
+            // The server's heap headroom: no client allocation grew the shared heap (each victim
+            // leaked 155,904 bytes of it), so none could die holding the lock that guards growth.
+            #expect(group.hugepageFiles == pages, "the shared heap grew from \(pages) pages (seed \(seed))")
             let stats = try await stopServer(server)
             #expect(stats.allMbufsAccountedFor, "mbufs lost after 20 kills (seed \(seed)):\n\(server.text)")
             #expect(stats.portRx.reduce(0, +) == stats.clients.reduce(0) { $0 + $1.rx + $1.rxDrop } + stats.undelivered)
@@ -60,7 +64,9 @@ extension MultiProcess.ClientServerTests {
     /// With `--reclaim`: 20 SIGKILLs at random instants from each victim's start, so most die
     /// inside `rte_eal_init` or before their claim (start-up takes about 80 to 250 ms here). A
     /// victim killed while it held the EAL's memory hotplug lock for reading leaves a dead read
-    /// lock, which the server takes back (EALLockRepair); the victims after it and a fresh
+    /// lock, which the server takes back (EALLockRepair); no start-up may grow the shared heap
+    /// (`EAL.keepHeapHeadroom`: a victim killed while growing it would leave that lock held for
+    /// writing, which nothing can take back); the victims after it and a fresh
     /// client must start within their usual deadline, a client's clean exit (whose
     /// `rte_eal_cleanup` write-locks that lock) must finish, and no mbuf may be lost.
     @Test func randomKillsDuringStartUpLeaveNothingLocked() async throws {
@@ -70,6 +76,7 @@ extension MultiProcess.ClientServerTests {
         let clientBinary = try #require(Binaries.release("mp_client"), "build release first: swift build -c release (scripts/test.sh does)")
         try await DPDKGroup.with("cs_chaos_start") { group in
             let server = try await startServer(group, binary: serverBinary, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1", "--reclaim"])
+            let pages = group.hugepageFiles
             var startedUp = 0
             for i in 0..<20 {
                 let victim = try RunningProcess(clientBinary,
@@ -89,6 +96,9 @@ extension MultiProcess.ClientServerTests {
                 try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: base, "fresh client \(round) (seed \(seed))")
                 #expect(try await stopClient(fresh, id: 0).tx > 0, "seed \(seed)")
             }
+            // No start-up grew the shared heap (the server keeps headroom): a victim killed while
+            // growing it would have left the EAL's memory lock held for writing for good.
+            #expect(group.hugepageFiles == pages, "the shared heap grew from \(pages) pages (seed \(seed))")
             let stats = try await stopServer(server)
             #expect(stats.allMbufsAccountedFor, "mbufs lost after 20 kills during start-up (seed \(seed)):\n\(server.text)")
             #expect(!server.text.contains("held for writing"), "seed \(seed):\n\(server.text)")

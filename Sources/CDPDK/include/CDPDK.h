@@ -289,4 +289,33 @@ static inline void cdpdk_counter_store(volatile uint64_t *c, uint64_t v) { *c = 
 #include <rte_eal_memconfig.h>
 static inline uint32_t cdpdk_rte_version(void) { return RTE_VERSION; }
 
+/* ---- heap headroom ---------------------------------------------------------------------------
+ * For MPCore's EAL.keepHeapHeadroom: a primary grows the shared heap once and keeps the pages, so
+ * that secondaries' allocations never have to grow it (a secondary killed while growing the heap
+ * leaves the memory hotplug lock held for writing, which nothing can safely take back).
+ * rte_memseg_walk hands out const memsegs; as the EAL's own mark_freeable (eal.c) does, the walk
+ * looks up the writable one and sets the flag `-m`/`--socket-mem` sets on their pages. */
+static inline int cdpdk_memseg_keep(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *kept) {
+    if (msl->external) return 0;
+    struct rte_memseg *found = rte_mem_virt2memseg(ms->addr, msl);
+    if (found != NULL && !(found->flags & RTE_MEMSEG_FLAG_DO_NOT_FREE)) {
+        found->flags |= RTE_MEMSEG_FLAG_DO_NOT_FREE;
+        *(size_t *)kept += found->len;
+    }
+    return 0;
+}
+
+/* Allocates `bytes` from the heap (growing it as needed), marks every page the heap then holds
+ * as never to be given back, and frees the allocation, which so stays in the heap as free space.
+ * Returns the bytes of pages newly marked (0 when all were marked already, as under --legacy-mem
+ * or a large enough -m), or -ENOMEM when the allocation failed. */
+static inline long cdpdk_heap_keep_headroom(size_t bytes) {
+    void *p = rte_malloc(NULL, bytes, 0);
+    if (p == NULL) return -ENOMEM;
+    size_t kept = 0;
+    rte_memseg_walk(cdpdk_memseg_keep, &kept);
+    rte_free(p);
+    return (long)kept;
+}
+
 #endif /* CDPDK_H */

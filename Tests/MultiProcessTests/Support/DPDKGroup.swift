@@ -42,6 +42,12 @@ struct DPDKGroup {
         return found
     }
 
+    /// The group's hugepage files (`<prefix>map_*`, one per 2 MiB page its shared heap holds):
+    /// the count grows when some process grows the heap.
+    var hugepageFiles: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/dev/hugepages")) ?? []).filter { $0.hasPrefix(prefix + "map_") }.count
+    }
+
     private static func pids(withArgument marker: String) -> [pid_t] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap { pid_t($0) }.filter { pid in
