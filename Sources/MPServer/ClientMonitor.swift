@@ -154,6 +154,11 @@ struct ClientMonitor: Sendable {
             // Everything in its ring carries its mark: drop the pointers, the mark search frees them.
             _ = rings[c].unsafeDiscardAfterDeadConsumer()
             taken = pool.unsafeReclaim(marked: mark, value: ClientRegistry.markValue(client: c))
+        } else if !poolHealth.isUsable(pool) {
+            // Without --reclaim the client freed into the pool itself, and it died inside the
+            // pool's ring: a free into it would wait for ever. Reported; nothing taken back.
+            taken = 0
+            lost = " (it died inside the mbuf pool's ring, which is now stuck: nothing can be freed into it)"
         } else {
             // Without --reclaim the client freed into the pool itself: what is queued for it can
             // be taken back, what it held when it died (a burst, its TX buffers) cannot.
