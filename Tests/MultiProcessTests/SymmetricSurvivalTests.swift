@@ -15,6 +15,7 @@ extension MultiProcess.SymmetricMP {
             }
             let primary = try RunningProcess(Self.binary, args(["-l", "0"], 0, ["--stats-period", "0.1"]), name: "primary")
             try await primary.waitForLine("APP: Finished Process Init.", timeout: 20)
+            let pages = group.hugepageFiles
             let traffic = try QueueTraffic(group)
             for i in 0..<8 {
                 let base = try traffic.sent(queue: 1)
@@ -32,6 +33,8 @@ extension MultiProcess.SymmetricMP {
             let last = try RunningProcess(Self.binary, args(["--lcores", "1@1"], 1), name: "last")
             try await last.waitForLine("APP: Finished Process Init.", timeout: 20)
             #expect(last.text.contains("pool SMP_MBUF_POOL_1 rebuilt"), "seed \(seed):\n\(last.text)")
+            // The primary's heap headroom: no secondary's start-up grew the shared heap.
+            #expect(group.hugepageFiles == pages, "the shared heap grew from \(pages) pages (seed \(seed))")
             try await traffic.waitUntilSent(QueueTraffic.enough, queue: 1, beyond: base, "the restarted process (seed \(seed))")
             last.signal(SIGINT)
             #expect(try await last.waitForExit() == 0)
