@@ -154,6 +154,33 @@ extension MultiProcess.ClientServerTests {
         }
     }
 
+    /// Without `--reclaim` a client frees into the pool itself, so it can die inside the pool's
+    /// ring, leaving an enqueue that never finishes (made by hand here, while the client is
+    /// stopped): the server reports the stuck ring, takes nothing back into it when the client
+    /// dies (a free into it would wait for ever, and the server with it), and on SIGINT prints its
+    /// final figures and exits with status 3.
+    @Test func clientDeadInsideThePoolRingIsReportedAndTheServerStillExits() async throws {
+        try await DPDKGroup.with("cs_poolstuck") { group in
+            let server = try await startServer(group, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1"])
+            let client = try await startClient(group, id: 0, lcores: "2@1")
+            let traffic = try QueueTraffic(group)
+            try await traffic.waitUntilSent(QueueTraffic.enough, queue: 0, beyond: try traffic.sent(queue: 0), "the client")
+            client.signal(SIGSTOP)
+            let ring = try #require(PoolRingProducer(prefix: group.prefix, pool: "MProc_pktmbuf_pool"))
+            ring.addUnfinishedEnqueue()
+            client.signal(SIGKILL)
+            _ = try await client.waitForExit()
+            try await server.waitForLine("the dead client's reclaim", timeout: 5) {
+                $0.contains("client 0: exited") && $0.contains("died inside the mbuf pool's ring")
+            }
+            #expect(server.lines.contains { $0.contains("ERROR: the mbuf pool's ring (ring_mt_rts) has been stuck mid-operation") },
+                    "\(server.text)")
+            server.signal(SIGINT)
+            #expect(try await server.waitForExit(timeout: 10) == 3, "\(server.text)")
+            #expect(server.text.contains("final statistics"), "\(server.text)")
+        }
+    }
+
     /// A client that stops (SIGSTOP) gets no packets once its heartbeat is older than the stall
     /// timeout; the other takes its share; it gets them again when it resumes.
     @Test func stalledClientLosesItsShareUntilItResumes() async throws {
