@@ -18,8 +18,9 @@ extension EAL {
     /// `rte_eal_init` allocates (`rte_service_init`), so a start-up that finds the heap full
     /// grows it. With headroom it does not, until the headroom is used up.
     ///
-    /// Call in the primary, after its own allocations and before secondaries join. The pages
-    /// are given back at exit (`rte_eal_cleanup` marks them freeable again). Under
+    /// Call in the primary, after its own allocations and before secondaries join. The headroom
+    /// is on the calling lcore's NUMA socket, the heap the secondaries on that socket use. The
+    /// pages are given back at exit (`rte_eal_cleanup` marks them freeable again). Under
     /// `--legacy-mem`, or with `-m` large enough, nothing new is kept: the heap never grows.
     /// - Returns: the bytes of hugepages newly kept (every page the heap held, the headroom's
     ///   and the ones before it).

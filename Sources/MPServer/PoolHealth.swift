@@ -1,7 +1,8 @@
 // Beyond the C sample: a process killed inside an operation on the mbuf pool's ring (a C client,
-// which frees into the pool, or any DPDK tool attached to the group) leaves the ring's head ahead
-// of its tail for good, and every later user of that side waits forever. Swift clients never
-// touch the pool; this check makes such damage loud instead of a silent starvation.
+// which frees into the pool, a Swift client without --reclaim, or any DPDK tool attached to the
+// group) leaves the ring's head ahead of its tail for good, and every later user of that side
+// waits forever. With --reclaim Swift clients never touch the pool; this check makes such damage
+// loud instead of a silent starvation.
 import Glibc
 import MPCore
 import Synchronization
