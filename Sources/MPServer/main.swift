@@ -35,6 +35,10 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     } catch {
         throw .failed(error.message)
     }
+    // Before the monitor starts: keeping the headroom read-locks the EAL's memory lock (its
+    // memseg walk), and the monitor's repair of dead read locks counts on this process never
+    // holding one once it runs (EALLockRepair).
+    keepHeapHeadroom(eal)
     let counters = ClientCounters(clients: options.numClients)
     let display = StatsDisplay(state: state, clients: counters)
     let board = DeliveryBoard(initial: DeliveryPlan(clients: options.numClients))
@@ -52,7 +56,6 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     // Before clients may attach: they look up the memzone it reserves for their figures.
     let rates = PortRates(ports: state.ports, display: display)
     let observer = Observability.start(display: display, rates: rates)
-    keepHeapHeadroom(eal)
     print("APP: Finished Process Init.")
 
     // sleep_lcore: the first worker, if any, shows the statistics; the others stay idle.
