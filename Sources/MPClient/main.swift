@@ -93,11 +93,7 @@ let sample = Sample<MPClientOptions>(name: "mp_client", errorPrefix: "ERROR: ", 
 exit(sample.run(parse: MPClientOptions.parse,
                 ealFailure: { "Cannot initialise the EAL as a secondary process (\($0.message)): is the server running?" },
                 gate: { () throws(SampleFailure) -> (() -> Void)? in
-                    do throws(InitError) {
-                        guard let gate = try StartupGate.enter(ealArguments: CommandLine.arguments) else { return nil }
-                        return { gate.leave() }
-                    } catch {
-                        throw .failed(error.message)
-                    }
+                    guard let gate = try StartupGate.enter(ealArguments: CommandLine.arguments) else { return nil }
+                    return { gate.leave() }
                 },
                 forward))

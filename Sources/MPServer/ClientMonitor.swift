@@ -4,6 +4,7 @@
 import ClientServerShared
 import Glibc
 import MPCore
+import SampleSupport
 
 /// The monitor's body, on a control thread. It alone writes the slots' status and publishes
 /// delivery plans; the forwarding loop only reads them.
@@ -32,7 +33,7 @@ struct ClientMonitor: Sendable {
         self.board = board
         stallTimeoutNanoseconds = UInt64(state.options.stallTimeoutMilliseconds) * 1_000_000
         self.poolHealth = poolHealth
-        lockRepair = EALLockRepair()
+        lockRepair = EALLockRepair(log: log, vouched: "a registered client")
     }
 
     /// The last heartbeat seen from a registered client, and when it moved.
@@ -80,7 +81,7 @@ struct ClientMonitor: Sendable {
             tick += 1
             if tick % 20 == 0 {
                 poolHealth.check(pool)
-                lockRepair?.check(&lockState, registry: registry, clients: rings.count, now: now)
+                lockRepair?.check(&lockState, vouchedFor: isClaimedClient, now: now)
             }
         }
     }
@@ -173,6 +174,13 @@ struct ClientMonitor: Sendable {
         slot.setStatus(.vacant)
         _ = publishPlan()
         serverLog("client \(c): \(why) (pid \(pid)); took back \(taken) mbufs it held or had queued\(lost); its share goes to the live clients until id \(c) returns")
+    }
+
+    /// Whether `pid` is the process that claimed one of the registry's slots (so it has
+    /// returned from rte_eal_init): the processes the lock repair vouches for.
+    private func isClaimedClient(_ pid: Int32) -> Bool {
+        guard let start = ProcessHandle.startTime(of: pid) else { return false }
+        return rings.indices.contains { registry.slot($0).pid == pid && registry.slot($0).startTime == start }
     }
 
     /// Publishes the plan for the slots' current statuses and waits until the loop has it.

@@ -89,6 +89,13 @@ struct ProcRegistry: @unchecked Sendable {
         }
     }
 
+    /// Whether `pid` is the process that claimed one of the proc-ids (so it has returned from
+    /// rte_eal_init): the processes the primary's lock repair vouches for.
+    func isClaimed(byPID pid: Int32) -> Bool {
+        guard let start = ProcessHandle.startTime(of: pid) else { return false }
+        return (0..<count).contains { SharedInt32(unsafeAddress: (slots + $0).pointer(to: \.pid)!).load() == pid && slots[$0].startTime == start }
+    }
+
     /// Gives `procID` up at a clean exit.
     func release(_ procID: Int) {
         _ = SharedInt32(unsafeAddress: (slots + procID).pointer(to: \.pid)!).compareExchange(expected: getpid(), desired: 0)

@@ -78,6 +78,20 @@ func run(eal: borrowing EAL, parsed: SymmetricMPOptions) throws(SampleFailure) -
         Telemetry.unregisterAll()
         if capture { PacketCapture.disable() }
     }
+    // The primary, once its start-up is over: takes back read locks of the EAL's memory lock
+    // that secondaries killed inside rte_eal_init leave (EALLockRepair; Swift secondaries enter
+    // rte_eal_init through the start-up gate, below). It vouches for the processes that claimed
+    // a proc-id.
+    var lockRepair: ControlThread? = nil
+    if role == .primary, let registry {
+        do {
+            lockRepair = try EALLockRepair.startWatching(log: log, vouched: "a symmetric_mp process that claimed its proc-id") {
+                registry.isClaimed(byPID: $0)
+            }
+        } catch {
+            log.warning("EAL lock repair off: \(error)")
+        }
+    }
     output("APP: Finished Process Init.")
     do {
         _ = try eal.runOnAllLcores { plan.runLcore($0) }
@@ -87,6 +101,7 @@ func run(eal: borrowing EAL, parsed: SymmetricMPOptions) throws(SampleFailure) -
         throw .failed("\(error)")
     }
 
+    lockRepair?.join() // stops at shutdown, as the lcores do
     // 4. Statistics, exact: every lcore has stopped at a burst boundary.
     printFinalStatistics(ports: options.ports, counters: plan.counters, signal: Shutdown.signal)
     if registry != nil {
@@ -97,4 +112,12 @@ func run(eal: borrowing EAL, parsed: SymmetricMPOptions) throws(SampleFailure) -
 
 let sample = Sample<SymmetricMPOptions>(name: "symmetric_mp", errorPrefix: "Error: ",
                                         usage: SymmetricMPOptions.usage(program:))
-exit(sample.run(parse: SymmetricMPOptions.parse, ealFailure: { "Cannot init EAL: \($0)" }, run))
+// Swift secondaries enter rte_eal_init one at a time, and never while a dead process's read lock
+// blocks the EAL's memory lock (StartupGate); a primary starting finds no live primary and
+// passes straight through.
+exit(sample.run(parse: SymmetricMPOptions.parse, ealFailure: { "Cannot init EAL: \($0)" },
+                gate: { () throws(SampleFailure) -> (() -> Void)? in
+                    guard let gate = try StartupGate.enter(ealArguments: CommandLine.arguments) else { return nil }
+                    return { gate.leave() }
+                },
+                run))

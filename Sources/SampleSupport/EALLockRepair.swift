@@ -1,61 +1,72 @@
-// Beyond the C sample: a client (a DPDK secondary) killed inside rte_eal_init can leave the EAL's
-// memory hotplug lock read-held for ever. DPDK 22.11's rte_eal_memory_init read-locks it
-// (lib/eal/common/eal_common_memory.c) and only rte_eal_malloc_heap_init unlocks it
-// (lib/eal/common/malloc_heap.c), and a reader killed inside rte_rwlock_read_lock between its
+// Beyond the C samples: a secondary (an mp_client, a symmetric_mp secondary) killed inside
+// rte_eal_init can leave the EAL's memory hotplug lock read-held for ever. DPDK 22.11's
+// rte_eal_memory_init read-locks it (lib/eal/common/eal_common_memory.c) and only
+// rte_eal_malloc_heap_init unlocks it (lib/eal/common/malloc_heap.c), and a reader killed inside rte_rwlock_read_lock between its
 // increment and its back-out (lib/eal/include/generic/rte_rwlock.h) leaves the same +4. Nothing
 // in DPDK ever takes it back. It blocks every later writer (heap growth and shrinking, and every
 // secondary's rte_eal_cleanup, which write-locks it in rte_eal_memory_detach), and a waiting
 // writer blocks every new reader: no process can join the group any more.
 //
-// The server takes such a dead read lock back when, and only when, it can prove that nobody
-// alive holds one (docs/reliability.md, "Kills during start-up"):
-//  1. It holds the client start-up gate (StartupGate in mp_client), so no Swift client is
-//     inside rte_eal_init (one past it but not yet registered is an unknown process in 2).
+// The primary (mp_server, the symmetric_mp primary) takes such a dead read lock back when, and
+// only when, it can prove that nobody alive holds one (docs/reliability.md, "Kills during
+// start-up"):
+//  1. It holds the secondaries' start-up gate (StartupGate), so no Swift secondary is inside
+//     rte_eal_init (one past it but not yet registered is an unknown process in 2).
 //  2. It reads the lock word, then lists every live process that maps the group's shared
 //     config (/proc/<pid>/maps): a process can change the word only through that mapping. Each
-//     one must be this server or a Swift client that has claimed a registry slot (so is past
-//     rte_eal_init). By DPDK 22.11's source neither ever read-locks the hotplug lock: the server
-//     after its own start-up, and a client after rte_eal_init, only write-lock it (heap growth,
-//     rte_eal_cleanup). Any other process attached (a C client, a tool) stops the repair.
+//     one must be this primary or a process it vouches for: a Swift secondary that has claimed
+//     its slot in the sample's registry (so is past rte_eal_init). By DPDK 22.11's source
+//     neither ever read-locks the hotplug lock: the primary after its own start-up (the caller
+//     makes sure of that: start the checks only then), and a secondary after rte_eal_init, only
+//     write-lock it (heap growth, rte_eal_cleanup). Any other process attached (a C secondary,
+//     a tool) stops the repair.
 //  3. So every reader counted in the word belongs to a dead process, and a compare-and-swap from
 //     the value read in 1 to the same value without readers takes exactly those back; if the
 //     word moved in between, nothing is changed and the check runs again later.
-import ClientServerShared
 import Glibc
 import MPCore
 
 /// Watches and repairs the lock words at the head of the group's `struct rte_mem_config`
 /// (their layout: `EALConfigWords`).
-struct EALLockRepair: @unchecked Sendable {
+public struct EALLockRepair: @unchecked Sendable {
     typealias Words = EALConfigWords
 
     let base: UnsafeMutableRawPointer
     let configPath: String
     let gatePath: String
+    /// Where the repair's lines go (the sample's own log type).
+    let log: Log
+    /// What the processes the caller vouches for are, for the log: "a registered client".
+    let vouched: String
 
     /// Maps the group's shared config and checks that the lock word is where DPDK 22.11 keeps
     /// it: the magic and version fields, then this process's own read lock seen in the word.
-    /// - Returns: nil (and a warning) when any check fails: the server then only reports.
-    init?() {
+    /// - Parameters:
+    ///   - log: the sample's log, for every line the repair writes.
+    ///   - vouched: what the processes `check` vouches for are ("a registered client").
+    /// - Returns: nil (and a warning) when any check fails: the primary then only reports.
+    public init?(log: Log, vouched: String) {
+        self.log = log
+        self.vouched = vouched
         let dir = EAL.runtimeDirectory
         configPath = dir + "/config"
         gatePath = dir + "/" + Words.startupGateName
         let fd = open(configPath, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else {
-            serverLog("EAL lock repair off: cannot open \(configPath)", level: .warning)
+            log.warning("EAL lock repair off: cannot open \(configPath)")
             return nil
         }
         // Never closed: closing any descriptor of a file drops every fcntl lock this process
         // holds on it, and the EAL's write lock on this file is how secondaries see that their
         // primary is alive (rte_eal_primary_proc_alive).
         guard let p = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else {
-            serverLog("EAL lock repair off: cannot map \(configPath)", level: .warning)
+            log.warning("EAL lock repair off: cannot map \(configPath)")
             return nil
         }
         base = p
         guard p.load(fromByteOffset: Words.magicOffset, as: UInt32.self) == Words.magic,
               p.load(fromByteOffset: Words.versionOffset, as: UInt32.self) == EAL.versionCode else {
-            serverLog("EAL lock repair off: \(configPath) is not a DPDK 22.11 memory config this build knows", level: .warning)
+            log.warning("EAL lock repair off: \(configPath) is not a DPDK 22.11 memory config this build knows")
             munmap(p, 4096)
             return nil
         }
@@ -69,7 +80,7 @@ struct EALLockRepair: @unchecked Sendable {
             proven = held == before &+ Words.reader && after == before
         }
         guard proven else {
-            serverLog("EAL lock repair off: the memory hotplug lock is not at offset \(Words.hotplugLockOffset) of \(configPath)", level: .warning)
+            log.warning("EAL lock repair off: the memory hotplug lock is not at offset \(Words.hotplugLockOffset) of \(configPath)")
             munmap(p, 4096)
             return nil
         }
@@ -80,7 +91,7 @@ struct EALLockRepair: @unchecked Sendable {
     }
 
     /// What `check` remembers between calls.
-    struct State {
+    public struct State {
         /// Consecutive checks that saw readers, or only the waiting-writer bit.
         var readerChecks = 0, waitChecks = 0
         /// Processes already named as a reason not to repair (logged once each).
@@ -90,11 +101,18 @@ struct EALLockRepair: @unchecked Sendable {
         var memzoneWriteSince: UInt64?
         var memzoneReported = false
         /// Read locks taken back so far.
-        var repaired = 0
+        public internal(set) var repaired = 0
+
+        public init() {}
     }
 
-    /// One look, from the client monitor every 100 ms.
-    func check(_ state: inout State, registry: ClientRegistry, clients: Int, now: UInt64) {
+    /// One look; call every 100 ms, from a control thread, once this process's start-up is over.
+    /// - Parameters:
+    ///   - vouchedFor: whether a process (by pid) is one past `rte_eal_init` that never
+    ///     read-locks the hotplug lock: one that claimed its slot in the sample's registry,
+    ///     checked with its start time.
+    ///   - now: CLOCK_MONOTONIC in nanoseconds.
+    public func check(_ state: inout State, vouchedFor: (Int32) -> Bool, now: UInt64) {
         let v = word(Words.hotplugLockOffset)
         reportLongWrites(&state, hotplug: v, now: now)
         if v >> 2 == 0 {
@@ -105,7 +123,7 @@ struct EALLockRepair: @unchecked Sendable {
             if v == Words.wait {
                 state.waitChecks += 1
                 if state.waitChecks >= 3, lockWord(Words.hotplugLockOffset).compareExchange(expected: v, desired: 0) {
-                    serverLog("EAL memory hotplug lock: cleared the waiting-writer mark of a writer that died while it waited", level: .warning)
+                    log.warning("EAL memory hotplug lock: cleared the waiting-writer mark of a writer that died while it waited")
                     state.waitChecks = 0
                 }
             } else {
@@ -119,14 +137,14 @@ struct EALLockRepair: @unchecked Sendable {
         let gate = open(gatePath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard gate >= 0 else { return }
         defer { close(gate) } // also unlocks it
-        guard flock(gate, LOCK_EX | LOCK_NB) == 0 else { return } // a client is starting: later
+        guard flock(gate, LOCK_EX | LOCK_NB) == 0 else { return } // a secondary is starting: later
         let observed = word(Words.hotplugLockOffset)
         guard observed >> 2 > 0 else { return }
         guard let mappers = processesMapping(configPath) else { return }
         let me = getpid()
-        for pid in mappers where pid != me && !isClaimedClient(pid, registry: registry, clients: clients) {
+        for pid in mappers where pid != me && !vouchedFor(pid) {
             if state.named.insert(pid).inserted {
-                serverLog("EAL memory hotplug lock: \(observed >> 2) reader(s) that may be dead, but process \(pid) (\(commandName(pid))) is attached and is not a registered client, so a live reader cannot be ruled out: not repaired while it is", level: .notice)
+                log.log(.notice, "EAL memory hotplug lock: \(observed >> 2) reader(s) that may be dead, but process \(pid) (\(commandName(pid))) is attached and is not \(vouched), so a live reader cannot be ruled out: not repaired while it is")
             }
             return
         }
@@ -134,16 +152,16 @@ struct EALLockRepair: @unchecked Sendable {
         if lockWord(Words.hotplugLockOffset).compareExchange(expected: observed, desired: observed & (Words.wait | Words.write)) {
             state.repaired += Int(readers)
             state.readerChecks = 0
-            serverLog("EAL memory hotplug lock: took back \(readers) read lock(s) left by dead processes (lock word \(observed) -> \(observed & 3)); \(state.repaired) so far", level: .warning)
+            log.warning("EAL memory hotplug lock: took back \(readers) read lock(s) left by dead processes (lock word \(observed) -> \(observed & 3)); \(state.repaired) so far")
         }
     }
 
-    /// At exit, after the monitor has stopped: whether the memory hotplug lock stays held for
-    /// writing through one second of looks. A live writer (a client growing the heap, or exiting)
-    /// holds it for milliseconds; one that stays is a writer that died holding it, and every
+    /// At exit, after the checks have stopped: whether the memory hotplug lock stays held for
+    /// writing through one second of looks. A live writer (a secondary growing the heap, or
+    /// exiting) holds it for milliseconds; one that stays is a writer that died holding it, and every
     /// teardown step that takes it (rte_pdump_uninit's memzone free, the EAL's cleanup) would
     /// wait for ever.
-    func writerDiedHoldingTheLock() -> Bool {
+    public func writerDiedHoldingTheLock() -> Bool {
         for _ in 0..<20 {
             guard word(Words.hotplugLockOffset) & Words.write != 0 else { return false }
             usleep(50_000)
@@ -164,26 +182,20 @@ struct EALLockRepair: @unchecked Sendable {
             since = start
             if !reported && now &- start > 2_000_000_000 {
                 reported = true
-                serverLog("EAL \(name) has been held for writing for 2 s (lock word \(value)): if its holder died, no process can join the group; restart the group", level: .error)
+                log.error("EAL \(name) has been held for writing for 2 s (lock word \(value)): if its holder died, no process can join the group; restart the group")
             }
         }
         watch(hotplug, since: &state.writeHeldSince, reported: &state.writeReported, name: "memory hotplug lock")
         watch(word(Words.memzoneLockOffset), since: &state.memzoneWriteSince, reported: &state.memzoneReported, name: "memzone lock")
     }
 
-    /// Whether `pid` is the process that claimed one of the registry's slots (so it has
-    /// returned from rte_eal_init).
-    private func isClaimedClient(_ pid: Int32, registry: ClientRegistry, clients: Int) -> Bool {
-        guard let start = ProcessHandle.startTime(of: pid) else { return false }
-        return (0..<clients).contains { registry.slot($0).pid == pid && registry.slot($0).startTime == start }
-    }
 }
 
 /// The live processes whose address space maps the file at `path`; nil when one cannot be read.
 /// Matched by device and inode, as /proc/<pid>/maps shows them: its path column is the
 /// resolved one (/run/dpdk/... for /var/run/dpdk/...).
-func processesMapping(_ path: String) -> [Int32]? {
-    guard let serverStart = ProcessHandle.startTime(of: getpid()) else { return nil }
+private func processesMapping(_ path: String) -> [Int32]? {
+    guard let myStart = ProcessHandle.startTime(of: getpid()) else { return nil }
     var st = stat()
     guard stat(path, &st) == 0 else { return nil }
     let dev = UInt64(st.st_dev)
@@ -200,10 +212,10 @@ func processesMapping(_ path: String) -> [Int32]? {
         guard let f = fopen("/proc/\(pid)/maps", "r") else {
             if errno == ENOENT || errno == ESRCH { continue } // gone
             // A process more privileged than this one (the container's init, say) cannot be
-            // read. One that was running before this server started cannot be a process of
+            // read. One that was running before this primary started cannot be a process of
             // its group (no secondary attaches without its primary), unless it has exec'd a
             // DPDK program since: a case this check accepts as too contrived to stop for.
-            if errno == EACCES, let start = ProcessHandle.startTime(of: pid), start < serverStart { continue }
+            if errno == EACCES, let start = ProcessHandle.startTime(of: pid), start < myStart { continue }
             return nil
         }
         defer { fclose(f) }
@@ -229,10 +241,29 @@ private func hex2(_ v: UInt64) -> String {
 }
 
 /// /proc/<pid>/comm, for a log line.
-func commandName(_ pid: Int32) -> String {
+private func commandName(_ pid: Int32) -> String {
     guard let f = fopen("/proc/\(pid)/comm", "r") else { return "?" }
     defer { fclose(f) }
     var buf = [CChar](repeating: 0, count: 64)
     guard fgets(&buf, 64, f) != nil else { return "?" }
     return String(decoding: buf.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+extension EALLockRepair {
+    /// For a primary with no monitor thread of its own to call `check` from (symmetric_mp):
+    /// checks every 100 ms on a control thread until shutdown. Call once the primary's start-up
+    /// is over. nil when the repair is off (`init` said why).
+    public static func startWatching(log: Log, vouched: String,
+                                     vouchedFor: @escaping @Sendable (Int32) -> Bool) throws(DPDKError) -> ControlThread? {
+        guard let repair = EALLockRepair(log: log, vouched: vouched) else { return nil }
+        return try ControlThread(name: "eal-lock-repair") {
+            var state = State()
+            while !Shutdown.requested {
+                usleep(100_000)
+                var ts = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &ts)
+                repair.check(&state, vouchedFor: vouchedFor, now: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec))
+            }
+        }
+    }
 }
