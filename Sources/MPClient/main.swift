@@ -92,8 +92,4 @@ let sample = Sample<MPClientOptions>(name: "mp_client", errorPrefix: "ERROR: ", 
 // blocks the EAL's memory lock (StartupGate).
 exit(sample.run(parse: MPClientOptions.parse,
                 ealFailure: { "Cannot initialise the EAL as a secondary process (\($0.message)): is the server running?" },
-                gate: { () throws(SampleFailure) -> (() -> Void)? in
-                    guard let gate = try StartupGate.enter(ealArguments: CommandLine.arguments) else { return nil }
-                    return { gate.leave() }
-                },
-                forward))
+                gate: StartupGate.forSample, forward))

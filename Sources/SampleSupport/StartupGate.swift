@@ -66,6 +66,13 @@ public struct StartupGate {
         }
     }
 
+    /// For `Sample.run`'s `gate`: enters with this process's command line, and returns what
+    /// leaves the gate (nil when there was none to enter).
+    public static func forSample() throws(SampleFailure) -> (() -> Void)? {
+        guard let gate = try enter(ealArguments: CommandLine.arguments) else { return nil }
+        return { gate.leave() }
+    }
+
     /// Lets the next secondary start.
     public func leave() {
         close(fd)

@@ -116,8 +116,4 @@ let sample = Sample<SymmetricMPOptions>(name: "symmetric_mp", errorPrefix: "Erro
 // blocks the EAL's memory lock (StartupGate); a primary starting finds no live primary and
 // passes straight through.
 exit(sample.run(parse: SymmetricMPOptions.parse, ealFailure: { "Cannot init EAL: \($0)" },
-                gate: { () throws(SampleFailure) -> (() -> Void)? in
-                    guard let gate = try StartupGate.enter(ealArguments: CommandLine.arguments) else { return nil }
-                    return { gate.leave() }
-                },
-                run))
+                gate: StartupGate.forSample, run))
