@@ -16,8 +16,10 @@ struct StatsDisplay: Sendable {
     let registry: ClientRegistry
     let pool: PacketPool
     let rings: [Ring<Mbuf>]
+    /// Whether the pool's ring was found stuck (shown under the free count).
+    let poolHealth: PoolHealth
 
-    init(state: ServerState, clients: ClientCounters) {
+    init(state: ServerState, clients: ClientCounters, poolHealth: PoolHealth) {
         portInfo = state.portInfo
         ports = state.ports.map(\.id)
         macAddresses = state.ports.map { port in
@@ -30,6 +32,7 @@ struct StatsDisplay: Sendable {
         registry = state.registry
         pool = state.pool
         rings = state.rings
+        self.poolHealth = poolHealth
     }
 
     /// The server's figures now: what the screen shows and telemetry reports, from one reading.
@@ -76,6 +79,9 @@ struct StatsDisplay: Sendable {
         out += "\nMBUFS\n-----\n"
         let queued = rings.reduce(0) { $0 + $1.count }
         out += "free: \(pool.availableCount) of \(pool.size) (\(pool.opsName)), queued in client rings: \(queued)\n"
+        if poolHealth.damaged.load(ordering: .relaxed) {
+            out += "POOL RING STUCK: a process died inside it; nothing can be freed into the pool. Restart the group.\n"
+        }
         out += "\n"
         return out
     }

@@ -40,9 +40,9 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     // holding one once it runs (EALLockRepair).
     keepHeapHeadroom(eal)
     let counters = ClientCounters(clients: options.numClients)
-    let display = StatsDisplay(state: state, clients: counters)
-    let board = DeliveryBoard(initial: DeliveryPlan(clients: options.numClients))
     let poolHealth = PoolHealth()
+    let display = StatsDisplay(state: state, clients: counters, poolHealth: poolHealth)
+    let board = DeliveryBoard(initial: DeliveryPlan(clients: options.numClients))
     let watcher = ClientMonitor(state: state, board: board, poolHealth: poolHealth)
     let monitor: ControlThread
     do {
