@@ -5,6 +5,7 @@
 import ClientServerShared
 import Glibc
 import MPCore
+import SampleSupport
 
 /// This client's place in a Swift server's registry.
 struct Registration {
@@ -56,11 +57,4 @@ struct Registration {
         }
         return Registration(slot: slot, returnPath: ReturnPath(ring: ring, mark: registry.mark))
     }
-}
-
-/// CLOCK_MONOTONIC in milliseconds.
-func monotonicMilliseconds() -> Int {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
 }

@@ -190,13 +190,6 @@ struct ClientMonitor: Sendable {
     }
 }
 
-/// CLOCK_MONOTONIC in nanoseconds.
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
 /// One line in DPDK's log, type `mp_server` (`--log-level=mp_server:...`), for events the
 /// statistics screen would scroll away: client state changes and damage found in shared memory.
 func serverLog(_ line: String, level: Log.Level = .notice) {

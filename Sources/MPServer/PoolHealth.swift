@@ -5,6 +5,7 @@
 // loud instead of a silent starvation.
 import Glibc
 import MPCore
+import SampleSupport
 import Synchronization
 
 /// Watches the pool's ring for an operation that never finishes.

@@ -260,9 +260,7 @@ extension EALLockRepair {
             var state = State()
             while !Shutdown.requested {
                 usleep(100_000)
-                var ts = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &ts)
-                repair.check(&state, vouchedFor: vouchedFor, now: UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec))
+                repair.check(&state, vouchedFor: vouchedFor, now: monotonicNanoseconds())
             }
         }
     }

@@ -77,10 +77,4 @@ public struct StartupGate {
     public func leave() {
         close(fd)
     }
-
-    private static func monotonicMilliseconds() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
-    }
 }
