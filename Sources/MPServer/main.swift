@@ -38,7 +38,7 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     // Before the monitor starts: keeping the headroom read-locks the EAL's memory lock (its
     // memseg walk), and the monitor's repair of dead read locks counts on this process never
     // holding one once it runs (EALLockRepair).
-    keepHeapHeadroom(eal)
+    keepHeapHeadroom(eal, log: log)
     let counters = ClientCounters(clients: options.numClients)
     let poolHealth = PoolHealth()
     let display = StatsDisplay(state: state, clients: counters, poolHealth: poolHealth)
@@ -92,18 +92,6 @@ func serve(eal: borrowing EAL, options: MPServerOptions) throws(SampleFailure) -
     }
     // A check as well as a server: damage found in the shared pool makes the exit status say so.
     return poolHealth.damaged.load(ordering: .relaxed) ? exitPoolDamaged : 0
-}
-
-/// Room in the shared heap for clients' allocations, so that a client's start-up never grows the
-/// heap: a client killed while growing it would leave the EAL's memory lock held for writing
-/// (`EAL.keepHeapHeadroom`). Without enough hugepages the server goes on without it, as C does.
-func keepHeapHeadroom(_ eal: borrowing EAL) {
-    do {
-        let kept = try eal.keepHeapHeadroom()
-        serverLog("kept \(kept >> 20) MiB of hugepages for the shared heap, \(EAL.defaultHeapHeadroom >> 20) MiB of it free for clients", level: .debug)
-    } catch {
-        serverLog("\(error): a client killed while its start-up grows the heap can leave the group unjoinable (-m or --socket-mem avoids it)", level: .warning)
-    }
 }
 
 let sample = Sample<MPServerOptions>(name: "mp_server", errorPrefix: "ERROR: ", usage: MPServerOptions.usage(program:))

@@ -40,11 +40,7 @@ func run(eal: borrowing EAL, parsed: SymmetricMPOptions) throws(SampleFailure) -
             registry = try ProcRegistry.reserve(count: options.numProcs)
             // Room in the shared heap for the secondaries' start-ups, so that none grows the heap
             // (one killed while growing it would leave the EAL's memory lock held for writing).
-            do {
-                try eal.keepHeapHeadroom()
-            } catch {
-                log.warning("\(error): a secondary killed while its start-up grows the heap can leave the group unjoinable (-m or --socket-mem avoids it)")
-            }
+            keepHeapHeadroom(eal, log: log)
         case .secondary:
             // Under a C primary there is one pool and no registry: run as the C sample does.
             registry = ProcRegistry.lookup(count: options.numProcs)
