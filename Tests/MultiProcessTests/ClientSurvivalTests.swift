@@ -114,14 +114,7 @@ extension MultiProcess.ClientServerTests {
     @Test func deadReaderOfTheEALMemoryLockIsTakenBack() async throws {
         try await DPDKGroup.with("cs_deadreader") { group in
             let server = try await startServer(group, lcores: ["-l", "0"], app: ["-p", "3", "-n", "1", "--reclaim"])
-            let config = try #require(HotplugLockWord(prefix: group.prefix))
-            config.add(4) // one reader that will never unlock
-            // While this test process maps the config it could be a live reader: no repair.
-            try await server.waitForLine("not repaired", timeout: 3) { $0.contains("is attached and is not a registered client") && $0.contains("\(getpid())") }
-            #expect(config.value == 4)
-            config.unmap()
-            try await server.waitForLine("read lock taken back", timeout: 3) { $0.contains("took back 1 read lock(s)") }
-            #expect(try #require(HotplugLockWord(prefix: group.prefix)).value == 0)
+            try await HotplugLockWord.leaveDeadReader(in: group, takenBackBy: server, notVouched: "a registered client")
             let traffic = try QueueTraffic(group)
             let base = try traffic.sent(queue: 0)
             let client = try await startClient(group, id: 0, lcores: "2@1")
@@ -277,6 +270,20 @@ final class HotplugLockWord {
     func unmap() {
         if let base { munmap(base, 4096) }
         base = nil
+    }
+
+    /// Raises the lock word of `group` by one reader that will never unlock (as a process killed
+    /// inside `rte_eal_init` leaves it) and checks that `primary` takes it back: not while this
+    /// test process maps the config (it could be a live reader; the primary names it as not
+    /// `notVouched`), and within moments once it no longer does.
+    static func leaveDeadReader(in group: DPDKGroup, takenBackBy primary: RunningProcess, notVouched: String) async throws {
+        let config = try #require(HotplugLockWord(prefix: group.prefix))
+        config.add(4)
+        try await primary.waitForLine("not repaired", timeout: 3) { $0.contains("is attached and is not \(notVouched)") && $0.contains("\(getpid())") }
+        #expect(config.value == 4)
+        config.unmap()
+        try await primary.waitForLine("read lock taken back", timeout: 3) { $0.contains("took back 1 read lock(s)") }
+        #expect(try #require(HotplugLockWord(prefix: group.prefix)).value == 0)
     }
 }
 
